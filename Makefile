@@ -1,0 +1,72 @@
+# radcourse — two commands: `make lab` opens the course, `make test` passes every test.
+# Each target bootstraps .venv when it is missing and is quick on a second run (stamp files
+# record what is installed; they are redone only when a lock file or pyproject.toml changes).
+
+SHELL        := /bin/bash
+PYTHON       ?= $(shell command -v python3.11 || command -v python3)
+VENV         := .venv
+PY           := $(VENV)/bin/python
+PIP          := $(PY) -m pip --disable-pip-version-check -q
+JUPYTER      := $(VENV)/bin/jupyter
+COURSE_STAMP := $(VENV)/.radcourse-course
+DEV_STAMP    := $(VENV)/.radcourse-dev
+PYTEST_ARGS  ?=
+
+.PHONY: lab test bench student-edition datasets lock lint clean help
+
+help:
+	@echo "make lab              set up (first time) and open the course in JupyterLab"
+	@echo "make test             set up with development tools and run every test"
+	@echo "make bench            print the performance figures (ratios against baselines)"
+	@echo "make student-edition  write dist/student/ (no answer keys, no hidden tests)"
+	@echo "make datasets         regenerate datasets/ from the seeded generator"
+	@echo "make lock             re-resolve requirements/*.lock and binder/requirements.txt"
+
+$(PY):
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), \
+	  f"radcourse needs Python 3.11 (found {sys.version.split()[0]}); set PYTHON=/path/to/python3.11"'
+	$(PYTHON) -m venv $(VENV)
+
+$(COURSE_STAMP): requirements/course.lock pyproject.toml | $(PY)
+	$(PIP) install -r requirements/course.lock
+	$(PIP) install --no-deps -e .
+	$(JUPYTER) server extension enable --sys-prefix nbgrader.server_extensions.formgrader >/dev/null
+	$(JUPYTER) labextension enable --level=sys_prefix @jupyter/nbgrader >/dev/null
+	$(JUPYTER) labextension enable --level=sys_prefix @jupyter-widgets/jupyterlab-manager >/dev/null
+	@touch $@
+
+$(DEV_STAMP): requirements/dev.lock $(COURSE_STAMP)
+	$(PIP) install -r requirements/dev.lock
+	@touch $@
+
+# On a machine with no display JupyterLab is started with --no-browser: it prints the URL
+# (with its token) and serves until Ctrl+C.
+lab: $(COURSE_STAMP)
+	@$(PY) -m radcourse.data verify
+	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ] && [ "$$(uname)" != "Darwin" ]; then \
+	  echo "No display found: open the URL below in a browser on this machine."; \
+	  NOBROWSER=--no-browser; fi; \
+	exec $(JUPYTER) lab $$NOBROWSER --ServerApp.root_dir="$(CURDIR)" modules/START_HERE.ipynb
+
+test: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(DEV_STAMP)
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
+student-edition: $(COURSE_STAMP)
+	$(PY) -m radcourse.tools.edition --out dist/student
+
+datasets: $(COURSE_STAMP)
+	$(PY) -m radcourse.data.build
+
+lock: | $(PY)
+	$(PY) -m radcourse.tools.lock
+	@rm -f $(COURSE_STAMP) $(DEV_STAMP)
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf dist test-output benchmarks/results .pytest_cache .ruff_cache
