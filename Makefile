@@ -11,6 +11,7 @@ JUPYTER      := $(VENV)/bin/jupyter
 COURSE_STAMP := $(VENV)/.radcourse-course
 DEV_STAMP    := $(VENV)/.radcourse-dev
 PYTEST_ARGS  ?=
+LAB_ARGS     ?=
 
 .PHONY: lab test bench student-edition datasets lock lint clean help
 
@@ -46,7 +47,8 @@ lab: $(COURSE_STAMP)
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ] && [ "$$(uname)" != "Darwin" ]; then \
 	  echo "No display found: open the URL below in a browser on this machine."; \
 	  NOBROWSER=--no-browser; fi; \
-	exec $(JUPYTER) lab $$NOBROWSER --ServerApp.root_dir="$(CURDIR)" modules/START_HERE.ipynb
+	exec $(JUPYTER) lab $$NOBROWSER --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS) \
+	  modules/START_HERE.ipynb
 
 test: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,78 @@
+"""Generate the shared synthetic datasets: ``python -m radcourse.data.build [--out DIR]``.
+
+Deterministic: the same code and library versions give byte-identical files (fixed seeds, fixed
+float formatting, fixed DICOM UIDs and dates). Bump GENERATOR_VERSION whenever the output changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from radcourse.data.cxr import make_cxr_multisite
+from radcourse.data.datasheet import render_datasheet
+from radcourse.data.dicom_studies import STUDIES, write_studies
+from radcourse.data.loaders import (
+    CXR_DTYPES,
+    CXR_FILE,
+    PACKAGE_DATASETS,
+    SCREENING_DTYPES,
+    SCREENING_FILE,
+)
+from radcourse.data.manifest import CSV_FLOAT_FORMAT, manifest_entry, write_manifest
+from radcourse.data.screening import make_screening
+
+GENERATOR_VERSION = "1.0.0"
+DATASHEET_FILE = "DATASHEET.md"
+# Keep git from touching line endings, so that byte checksums hold on every platform.
+GITATTRIBUTES = "* -text\n"
+DESCRIPTIONS = {
+    SCREENING_FILE: "Breast-screening cohort: one AI score and cancer outcome per exam.",
+    CXR_FILE: "Chest radiograph nodule triage cohort from four UK sites, vendor shift built in.",
+    DATASHEET_FILE: "Datasheet: purpose, composition, generation, built-in biases, licence.",
+    **{f"dicom/{s.name}.dcm": f"Synthetic {s.modality} study with fictional identifying headers."
+       for s in STUDIES},
+}
+
+
+def build(out: Path) -> Path:
+    """Write every dataset, the datasheet and the manifest into ``out``; return the manifest path."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / ".gitattributes").write_text(GITATTRIBUTES, encoding="utf-8")
+    _write_csv(make_screening(), out / SCREENING_FILE)
+    _write_csv(make_cxr_multisite(), out / CXR_FILE)
+    write_studies(out / "dicom")
+    sizes = {p: (out / p).stat().st_size for p in DESCRIPTIONS if p != DATASHEET_FILE}
+    datasheet = render_datasheet(
+        pd.read_csv(out / SCREENING_FILE, dtype=SCREENING_DTYPES),
+        pd.read_csv(out / CXR_FILE, dtype=CXR_DTYPES),
+        sizes,
+    )
+    (out / DATASHEET_FILE).write_text(datasheet, encoding="utf-8", newline="\n")
+    entries = [manifest_entry(out, out / path, text) for path, text in DESCRIPTIONS.items()]
+    header = {
+        "description": "radcourse shared synthetic datasets. Synthetic. No patient data.",
+        "generator": "python -m radcourse.data.build",
+        "generator_version": GENERATOR_VERSION,
+        "licence": "CC-BY-4.0",
+    }
+    return write_manifest(out, entries, header)
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_csv(path, index=False, float_format=CSV_FLOAT_FORMAT, lineterminator="\n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(prog="python -m radcourse.data.build", description=__doc__)
+    parser.add_argument("--out", type=Path, default=PACKAGE_DATASETS,
+                        help=f"output folder (default: {PACKAGE_DATASETS})")
+    manifest = build(parser.parse_args(argv).out)
+    print(f"Wrote the shared datasets and {manifest}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""Find the shared datasets folder, check files against the manifest, and load them."""
+
+from __future__ import annotations
+
+import os
+import shlex
+from pathlib import Path
+
+import pandas as pd
+import pydicom
+
+import radcourse
+from radcourse.data.manifest import MANIFEST_NAME, file_sha256, read_manifest
+
+ENV_VAR = "RADCOURSE_DATASETS"
+# src/radcourse/__init__.py -> the repository (or student edition) root -> datasets/
+PACKAGE_DATASETS = Path(radcourse.__file__).resolve().parents[2] / "datasets"
+DICOM_FOLDER = "dicom"
+SCREENING_FILE = "screening_scores.csv"
+CXR_FILE = "cxr_multisite.csv"
+CXR_OPERATING_THRESHOLD = 0.5
+
+SCREENING_DTYPES = {
+    "exam_id": "str",
+    "client_id": "str",
+    "age": "int64",
+    "site": "category",
+    "vendor": "category",
+    "ai_score": "float64",
+    "cancer": "int64",
+}
+CXR_DTYPES = {
+    "study_id": "str",
+    "patient_id": "str",
+    "site": pd.CategoricalDtype(["England", "Scotland", "Wales", "Northern Ireland"]),
+    "vendor": pd.CategoricalDtype(["A", "B", "C"]),
+    "sex": pd.CategoricalDtype(["F", "M"]),
+    "age_band": pd.CategoricalDtype(["18-39", "40-59", "60-79", "80+"], ordered=True),
+    "imd_quintile": "int64",
+    "label": "int64",
+    "ai_score": "float64",
+}
+
+_verified: set[tuple[str, int, int, str]] = set()
+
+
+class DatasetError(Exception):
+    """A shared dataset is missing, corrupted or cannot be found."""
+
+
+def datasets_dir() -> Path:
+    """The folder holding the shared datasets and their ``manifest.json``.
+
+    Looked up in this order: the ``RADCOURSE_DATASETS`` environment variable; the ``datasets``
+    folder beside ``src/`` of this installation; a ``datasets`` folder in the current directory
+    or any parent.
+    """
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR]).expanduser().resolve()
+    if (PACKAGE_DATASETS / MANIFEST_NAME).is_file():
+        return PACKAGE_DATASETS
+    for folder in [Path.cwd(), *Path.cwd().parents]:
+        if (folder / "datasets" / MANIFEST_NAME).is_file():
+            return folder / "datasets"
+    raise DatasetError(
+        "Cannot find the course datasets (a `datasets` folder holding manifest.json). "
+        f"Run from inside the course folder, or set the {ENV_VAR} environment variable to the "
+        f"folder's path, e.g. `export {ENV_VAR}=/path/to/radcourse/datasets`."
+    )
+
+
+def verified_path(relative: str) -> Path:
+    """Absolute path of a manifest entry after checking its sha256 (cached per process)."""
+    root = datasets_dir()
+    problem = _problem(root, relative, _manifest(root).get(relative))
+    if problem:
+        raise DatasetError(f"{problem} {_regenerate_hint(root)}")
+    return root / relative
+
+
+def verify_datasets() -> None:
+    """Check every file listed in the manifest; raise DatasetError naming all that fail."""
+    root = datasets_dir()
+    problems = [_problem(root, path, entry) for path, entry in _manifest(root).items()]
+    if any(problems):
+        raise DatasetError("\n".join([*filter(None, problems), _regenerate_hint(root)]))
+
+
+def load_screening() -> pd.DataFrame:
+    """Breast-screening cohort: one row per exam, ``cancer`` 0/1, ``ai_score`` in [0, 1]."""
+    return pd.read_csv(verified_path(SCREENING_FILE), dtype=SCREENING_DTYPES)
+
+
+def load_cxr_triage() -> pd.DataFrame:
+    """Chest-radiograph triage cohort from four UK sites: ``label`` 0/1, ``ai_score`` in [0, 1]."""
+    return pd.read_csv(verified_path(CXR_FILE), dtype=CXR_DTYPES)
+
+
+def list_dicom_studies() -> list[str]:
+    """Names of the synthetic DICOM studies, for :func:`load_dicom_study`."""
+    prefix = f"{DICOM_FOLDER}/"
+    entries = _manifest(datasets_dir())
+    return sorted(Path(p).stem for p in entries if p.startswith(prefix) and p.endswith(".dcm"))
+
+
+def load_dicom_study(name: str) -> pydicom.Dataset:
+    """Read one synthetic DICOM study by name (see :func:`list_dicom_studies`)."""
+    names = list_dicom_studies()
+    if name not in names:
+        raise DatasetError(f"No DICOM study called {name!r}. Valid names: {', '.join(names)}.")
+    return pydicom.dcmread(verified_path(f"{DICOM_FOLDER}/{name}.dcm"))
+
+
+def _problem(root: Path, relative: str, entry: dict[str, object] | None) -> str | None:
+    """What is wrong with one manifest entry's file, or None if its checksum matches."""
+    if entry is None:
+        return f"{relative} is not listed in {root / MANIFEST_NAME}."
+    path = root / relative
+    if not path.is_file():
+        return f"Dataset file {path} is missing, so its checksum cannot be verified."
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size, str(entry["sha256"]))
+    if key not in _verified:
+        if file_sha256(path) != entry["sha256"]:
+            return (f"Dataset file {path} failed its sha256 checksum against {MANIFEST_NAME}: "
+                    "it is corrupted or was edited.")
+        _verified.add(key)
+    return None
+
+
+def _regenerate_hint(root: Path) -> str:
+    if root.resolve() == PACKAGE_DATASETS:
+        command = "`python -m radcourse.data.build` (or `make datasets`)"
+    else:
+        command = f"`python -m radcourse.data.build --out {shlex.quote(str(root))}`"
+    return f"Regenerate the shared datasets with {command}."
+
+
+def _manifest(root: Path) -> dict[str, dict[str, object]]:
+    try:
+        return read_manifest(root)
+    except FileNotFoundError:
+        raise DatasetError(f"{root / MANIFEST_NAME} is missing. {_regenerate_hint(root)}") from None
+    except (ValueError, KeyError) as error:
+        raise DatasetError(
+            f"{root / MANIFEST_NAME} is unreadable ({error}). {_regenerate_hint(root)}"
+        ) from None
