@@ -41,13 +41,14 @@ $(DEV_STAMP): requirements/dev.lock $(COURSE_STAMP)
 	@touch $@
 
 # On a machine with no display JupyterLab is started with --no-browser: it prints the URL
-# (with its token) and serves until Ctrl+C.
+# (with its token) and serves until Ctrl+C. As root (containers, CI) it adds --allow-root.
 lab: $(COURSE_STAMP)
 	@$(PY) -m radcourse.data verify
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ] && [ "$$(uname)" != "Darwin" ]; then \
 	  echo "No display found: open the URL below in a browser on this machine."; \
 	  NOBROWSER=--no-browser; fi; \
-	exec $(JUPYTER) lab $$NOBROWSER --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS) \
+	if [ "$$(id -u)" = 0 ]; then ROOT=--allow-root; fi; \
+	exec $(JUPYTER) lab $$NOBROWSER $$ROOT --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS) \
 	  modules/START_HERE.ipynb
 
 test: $(DEV_STAMP)
