@@ -1,0 +1,1 @@
+"""Course benchmarks: ``python benchmarks/run.py`` (``make bench``). See benchmarks/README.md."""
