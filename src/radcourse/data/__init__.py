@@ -10,22 +10,28 @@ synthetic; see ``datasets/DATASHEET.md``. Regenerate with ``python -m radcourse.
 
 from radcourse.data.loaders import (
     CXR_OPERATING_THRESHOLD,
+    READERS_OPERATING_THRESHOLD,
     DatasetError,
     datasets_dir,
     list_dicom_studies,
     load_cxr_triage,
     load_dicom_study,
+    load_leakage_demo,
+    load_readers,
     load_screening,
     verify_datasets,
 )
 
 __all__ = [
     "CXR_OPERATING_THRESHOLD",
+    "READERS_OPERATING_THRESHOLD",
     "DatasetError",
     "datasets_dir",
     "list_dicom_studies",
     "load_cxr_triage",
     "load_dicom_study",
+    "load_leakage_demo",
+    "load_readers",
     "load_screening",
     "verify_datasets",
 ]

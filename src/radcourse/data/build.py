@@ -14,23 +14,31 @@ import pandas as pd
 from radcourse.data.cxr import make_cxr_multisite
 from radcourse.data.datasheet import render_datasheet
 from radcourse.data.dicom_studies import STUDIES, write_studies
+from radcourse.data.leakage import make_leakage_demo
 from radcourse.data.loaders import (
     CXR_DTYPES,
     CXR_FILE,
+    LEAKAGE_DTYPES,
+    LEAKAGE_FILE,
     PACKAGE_DATASETS,
+    READERS_DTYPES,
+    READERS_FILE,
     SCREENING_DTYPES,
     SCREENING_FILE,
 )
 from radcourse.data.manifest import CSV_FLOAT_FORMAT, manifest_entry, write_manifest
+from radcourse.data.readers import make_readers
 from radcourse.data.screening import make_screening
 
-GENERATOR_VERSION = "1.0.0"
+GENERATOR_VERSION = "1.1.0"
 DATASHEET_FILE = "DATASHEET.md"
 # Keep git from touching line endings, so that byte checksums hold on every platform.
 GITATTRIBUTES = "* -text\n"
 DESCRIPTIONS = {
     SCREENING_FILE: "Breast-screening cohort: one AI score and cancer outcome per exam.",
     CXR_FILE: "Chest radiograph nodule triage cohort from four UK sites, vendor shift built in.",
+    LEAKAGE_FILE: "Leakage demo: 400 patients x 4 images, strong patient fingerprint, weak disease.",
+    READERS_FILE: "Reader study: 500 chest radiographs, two readers, AI score and the known truth.",
     DATASHEET_FILE: "Datasheet: purpose, composition, generation, built-in biases, licence.",
     **{f"dicom/{s.name}.dcm": f"Synthetic {s.modality} study with fictional identifying headers."
        for s in STUDIES},
@@ -43,12 +51,16 @@ def build(out: Path) -> Path:
     (out / ".gitattributes").write_text(GITATTRIBUTES, encoding="utf-8")
     _write_csv(make_screening(), out / SCREENING_FILE)
     _write_csv(make_cxr_multisite(), out / CXR_FILE)
+    _write_csv(make_leakage_demo(), out / LEAKAGE_FILE)
+    _write_csv(make_readers(), out / READERS_FILE)
     write_studies(out / "dicom")
     sizes = {p: (out / p).stat().st_size for p in DESCRIPTIONS if p != DATASHEET_FILE}
     datasheet = render_datasheet(
         pd.read_csv(out / SCREENING_FILE, dtype=SCREENING_DTYPES),
         pd.read_csv(out / CXR_FILE, dtype=CXR_DTYPES),
         sizes,
+        leakage_frame=pd.read_csv(out / LEAKAGE_FILE, dtype=LEAKAGE_DTYPES),
+        readers_frame=pd.read_csv(out / READERS_FILE, dtype=READERS_DTYPES),
     )
     (out / DATASHEET_FILE).write_text(datasheet, encoding="utf-8", newline="\n")
     entries = [manifest_entry(out, out / path, text) for path, text in DESCRIPTIONS.items()]

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 from scipy.stats import rankdata
 
-from radcourse.data import cxr, screening
+from radcourse.data import cxr, leakage, readers, screening
 from radcourse.data.dicom_studies import STUDIES
-from radcourse.data.loaders import CXR_OPERATING_THRESHOLD
+from radcourse.data.loaders import CXR_OPERATING_THRESHOLD, READERS_OPERATING_THRESHOLD
+from radcourse.validation import (
+    DEFAULT_N_ESTIMATORS,
+    leakage_comparison,
+    reader_agreement,
+    sensitivity_by_reference,
+)
 
 CXR_GROUP_COLUMNS = ("site", "vendor", "sex", "age_band", "imd_quintile")
 SMALL_GROUP_SHARE = 0.05
@@ -45,13 +53,22 @@ def cxr_performance(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def render_datasheet(
-    screening_frame: pd.DataFrame, cxr_frame: pd.DataFrame, sizes: dict[str, int]
+    screening_frame: pd.DataFrame,
+    cxr_frame: pd.DataFrame,
+    sizes: dict[str, int],
+    leakage_frame: pd.DataFrame | None = None,
+    readers_frame: pd.DataFrame | None = None,
 ) -> str:
-    """The full datasheet text; ``sizes`` maps each shipped file's relative path to its bytes."""
+    """The full datasheet text; ``sizes`` maps each shipped file's relative path to its bytes.
+
+    The Module B sections (leakage demo, reader study) are included when their frames are given.
+    """
     sections = [
         _intro(sizes),
         _screening_section(screening_frame),
         _cxr_section(cxr_frame),
+        *([] if leakage_frame is None else [_leakage_section(leakage_frame)]),
+        *([] if readers_frame is None else [_readers_section(readers_frame)]),
         _dicom_section(sizes),
         _limitations(),
     ]
@@ -66,6 +83,18 @@ def _table(header: list[str], rows: list[list[object]]) -> str:
 
 def _pct(share: float) -> str:
     return f"{100 * share:.1f}%"
+
+
+def _wrap(markdown: str, width: int = 100) -> str:
+    """Re-wrap the prose paragraphs of ``markdown`` to ``width``; tables and headings untouched."""
+    blocks = []
+    for block in markdown.split("\n\n"):
+        if block.startswith(("|", "#", "- ")):
+            blocks.append(block)
+        else:
+            blocks.append(textwrap.fill(" ".join(block.split("\n")), width=width,
+                                        break_long_words=False, break_on_hyphens=False))
+    return "\n\n".join(blocks)
 
 
 def _intro(sizes: dict[str, int]) -> str:
@@ -84,8 +113,9 @@ data at build time. Do not edit it by hand.
 
 Teaching data for the course *AI in clinical imaging and radiotherapy*: diagnostic accuracy and
 thresholds (screening cohort), subgroup performance, calibration and fairness (chest radiograph
-triage cohort), and DICOM handling and de-identification (the `dicom/` studies). The data are built
-to show specific effects clearly; they are not estimates of any real service or product.
+triage cohort), data leakage and patient-level splits (leakage demo), ground truth and reader
+agreement (reader study), and DICOM handling and de-identification (the `dicom/` studies). The data
+are built to show specific effects clearly; they are not estimates of any real service or product.
 
 ## Files
 
@@ -213,6 +243,103 @@ def _performance_table(perf: pd.DataFrame) -> str:
     return _table(header, rows)
 
 
+def _leakage_section(frame: pd.DataFrame) -> str:
+    per_patient = frame.groupby("patient_id")["label"].agg(["size", "first"])
+    n_diseased = int(per_patient["first"].sum())
+    result = leakage_comparison(frame)
+    shifted = ", ".join(f"`{f}`" for f in leakage.DISEASE_FEATURES)
+    rows = [
+        ["Image level: `KFold(5, shuffle=True, random_state=0)` on images",
+         f"{result['auc_image_split']:.3f}"],
+        ["Patient level: `GroupKFold(5, shuffle=True, random_state=0)` on patients",
+         f"{result['auc_patient_split']:.3f}"],
+        ["**Gap** (optimism added by the leak)", f"**{result['gap']:.3f}**"],
+    ]
+    return _wrap(f"""## `leakage_demo.csv` — data leakage demo, four images per patient
+
+**Purpose.** Module B, *build, leak, validate*: a model validated with an image-level split
+recognises the *patient* in the test fold, not the disease, and reports a far better AUC than it
+will achieve on new patients. Synthetic: no patient data.
+
+**Composition.** {len(frame):,} images of {len(per_patient):,} patients, \
+{int(per_patient["size"].min())} images each. {n_diseased} patients \
+({_pct(n_diseased / len(per_patient))}) have the disease: an enriched development set, as many are.
+
+| Column | Meaning |
+|---|---|
+| `patient_id` | the patient (`PT0001` …); {leakage.IMAGES_PER_PATIENT} rows each |
+| `image_id` | one image (`IMG00001` …) |
+| `f0` … `f9` | image-derived measurements (think texture and intensity), arbitrary units |
+| `label` | 1 = the patient has the disease, 0 = not; the same on all of a patient's images |
+
+**How it was generated.** `numpy.random.default_rng({leakage.SEED})`. Each patient has a \
+*fingerprint*: an offset drawn from N(0, {leakage.FINGERPRINT_SD}) on every feature and shared by \
+all their images (anatomy, body habitus, the positioning habit of their usual room). Each image \
+adds its own noise, N(0, {leakage.IMAGE_SD}). The disease shifts only {shifted} by \
+{leakage.DISEASE_SHIFT}, a weak signal beside the fingerprint. Rows are ordered by patient.
+
+**Built-in effect: leakage.** Measured by `radcourse.validation.leakage_comparison` with its \
+defaults: `RandomForestClassifier(n_estimators={DEFAULT_N_ESTIMATORS}, random_state=0, n_jobs=1)` \
+on all ten features, pooled out-of-fold AUC from `cross_val_predict`.
+
+{_table(["Split", "AUC"], rows)}""")
+
+
+def _readers_section(frame: pd.DataFrame) -> str:
+    agreement = reader_agreement(frame)
+    threshold = READERS_OPERATING_THRESHOLD
+    by_reference = sensitivity_by_reference(frame, threshold)
+    truth = frame["truth"] == 1
+    reader_rows = [[f"`{r}`", int(frame[r].sum()), f"{frame[r][truth].mean():.3f}",
+                    f"{1 - frame[r][~truth].mean():.3f}"] for r in ("reader1", "reader2")]
+    names = {"reader1": "Reader 1", "reader2": "Reader 2",
+             "consensus": "Consensus (both readers positive)", "truth": "Truth"}
+    ai_rows = [[names[ref], int(r.positives), f"{r.sensitivity:.3f}", f"{r.specificity:.3f}"]
+               for ref, r in by_reference.iterrows()]
+    spread = by_reference["sensitivity"].max() - by_reference["sensitivity"].min()
+    return _wrap(f"""## `readers_labels.csv` — who decides the truth? Two readers and one AI
+
+**Purpose.** Module B, *who decides the truth?*: the agreement between two reporters, and how the
+AI's "measured" sensitivity moves with the reference standard it is measured against. Synthetic:
+no patient data.
+
+**Composition.** {len(frame):,} chest radiographs; {int(frame["truth"].sum())} have the disease \
+(prevalence {_pct(frame["truth"].mean())}). The AI flags a film when `ai_score` ≥ {threshold} \
+(`radcourse.data.READERS_OPERATING_THRESHOLD`); its ROC AUC against the truth is \
+{roc_auc(frame["truth"], frame["ai_score"]):.3f}.
+
+| Column | Meaning |
+|---|---|
+| `case_id` | one chest radiograph (`CASE0001` …) |
+| `truth` | 1 = disease present (as if settled later by CT and follow-up), 0 = absent |
+| `reader1` | reporter 1's call, 1 = abnormal; a cautious reader who calls more films abnormal |
+| `reader2` | reporter 2's call, 1 = abnormal; a stricter reader |
+| `ai_score` | AI score in [0, 1]; flagged when ≥ {threshold} |
+
+**How it was generated.** `numpy.random.default_rng({readers.SEED})`. Each film has an \
+*appearance*, N(0, 1) without disease and N({readers.D_PRIME}, 1) with it: subtle disease looks \
+normal and mimics look abnormal. Each reader adds perceptual noise N(0, {readers.READER_NOISE_SD}) \
+and calls the film abnormal above a cut-off (reader 1 {readers.READER_CUTS[0]}, reader 2 \
+{readers.READER_CUTS[1]}). The AI adds its own noise N(0, {readers.AI_NOISE_SD}); its score is the \
+logistic transform, 0.5 at appearance {readers.AI_CUT}. Readers and AI share the appearance, so \
+they tend to miss the same subtle cases and flag the same mimics.
+
+**Built-in effects.**
+
+*Imperfect readers.* They agree on {agreement["percent_agreement"]:.1f}% of films, against \
+{100 * agreement["chance_agreement"]:.1f}% expected by chance: Cohen's kappa \
+**{agreement["kappa"]:.3f}**. Against the truth:
+
+{_table(["Reader", "Called abnormal", "Sensitivity", "Specificity"], reader_rows)}
+
+*The measured performance depends on the reference.* The same AI calls, at {threshold}:
+
+{_table(["Reference standard", "Positives", "AI sensitivity", "AI specificity"], ai_rows)}
+
+Spread of the AI's measured sensitivity (max − min): **{spread:.3f}**. Computed with
+`radcourse.validation.sensitivity_by_reference`.""")
+
+
 def _dicom_section(sizes: dict[str, int]) -> str:
     rows = [[f"`{s.name}`", s.modality, f"`{s.patient_name}`", s.study_date,
              f"{sizes[f'dicom/{s.name}.dcm']:,}"] for s in STUDIES]
@@ -245,7 +372,11 @@ def _limitations() -> str:
   WIMD, NIMDM): real quintiles are not comparable across nations.
 - Sex is recorded as F/M only; ethnicity and other protected characteristics are not modelled.
 - Repeat studies and exams of one person are otherwise independent draws (apart from the screening
-  client effect); there is no follow-up time, interval cancer or reader decision.
+  client effect); there is no follow-up time, interval cancer or reader decision in the screening
+  and triage cohorts. The two readers of `readers_labels.csv` are a stated statistical model, not
+  real reporters, and its `truth` is known exactly, which real studies never achieve.
+- The leakage demo's features `f0` … `f9` are abstract numbers, not measurements from images. The
+  size of the leakage gap depends on the model and on how strong the patient fingerprint is.
 - Groups smaller than {SMALL_GROUP_SHARE:.0%} of the data exist by design: report confidence
   intervals before calling a gap real.
 - The DICOM studies are single images with simple phantoms; they are not valid for measurement,

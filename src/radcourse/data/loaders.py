@@ -19,6 +19,9 @@ DICOM_FOLDER = "dicom"
 SCREENING_FILE = "screening_scores.csv"
 CXR_FILE = "cxr_multisite.csv"
 CXR_OPERATING_THRESHOLD = 0.5
+LEAKAGE_FILE = "leakage_demo.csv"
+READERS_FILE = "readers_labels.csv"
+READERS_OPERATING_THRESHOLD = 0.5
 
 SCREENING_DTYPES = {
     "exam_id": "str",
@@ -38,6 +41,19 @@ CXR_DTYPES = {
     "age_band": pd.CategoricalDtype(["18-39", "40-59", "60-79", "80+"], ordered=True),
     "imd_quintile": "int64",
     "label": "int64",
+    "ai_score": "float64",
+}
+LEAKAGE_DTYPES = {
+    "patient_id": "str",
+    "image_id": "str",
+    **{f"f{i}": "float64" for i in range(10)},
+    "label": "int64",
+}
+READERS_DTYPES = {
+    "case_id": "str",
+    "truth": "int64",
+    "reader1": "int64",
+    "reader2": "int64",
     "ai_score": "float64",
 }
 
@@ -94,6 +110,16 @@ def load_screening() -> pd.DataFrame:
 def load_cxr_triage() -> pd.DataFrame:
     """Chest-radiograph triage cohort from four UK sites: ``label`` 0/1, ``ai_score`` in [0, 1]."""
     return pd.read_csv(verified_path(CXR_FILE), dtype=CXR_DTYPES)
+
+
+def load_leakage_demo() -> pd.DataFrame:
+    """Leakage demo: 400 patients x 4 images, features ``f0`` … ``f9``, patient-level ``label``."""
+    return pd.read_csv(verified_path(LEAKAGE_FILE), dtype=LEAKAGE_DTYPES)
+
+
+def load_readers() -> pd.DataFrame:
+    """Reader study: 500 chest radiographs with ``truth``, ``reader1``, ``reader2`` and ``ai_score``."""
+    return pd.read_csv(verified_path(READERS_FILE), dtype=READERS_DTYPES)
 
 
 def list_dicom_studies() -> list[str]:
