@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import ast
 import builtins
+import functools
 import io
 import json
 import keyword
@@ -84,6 +85,22 @@ MIN_SENTENCE = 40  # model-answer sentences shorter than this are too generic to
 STAMP = ".radcourse-student-edition"
 
 _NOT_NAMES = set(keyword.kwlist) | set(keyword.softkwlist) | set(dir(builtins)) | {"self", "cls"}
+
+
+@functools.cache
+def _library_names() -> frozenset[str]:
+    """Public API names of built-in types and the course's libraries (``append``, ``groupby``,
+    ``roc_curve`` …): using one in a solution reveals nothing, so it is not a leak marker."""
+    import math
+
+    import numpy
+    import pandas
+    import sklearn.metrics
+    import sklearn.model_selection
+
+    spaces = (list, dict, str, set, tuple, int, float, bytes, math, numpy, numpy.ndarray, pandas,
+              pandas.DataFrame, pandas.Series, sklearn.metrics, sklearn.model_selection)
+    return frozenset(n for space in spaces for n in dir(space) if not n.startswith("_"))
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _COMMENT = re.compile(r"#.*$", re.M)
 _QUOTED = re.compile(r"""(?:'([^'\\\n]*)'|"([^"\\\n]*)")""")
@@ -222,6 +239,7 @@ def solution_only_strings(nb: nbformat.NotebookNode) -> set[str]:
     """
     parts = split_protected(nb)
     public = parts.public_text
+    library_names = _library_names()
     public_normalised = _normalise(public)
     found: set[str] = set()
     for code in parts.solution_code + parts.hidden_tests:
@@ -230,6 +248,7 @@ def solution_only_strings(nb: nbformat.NotebookNode) -> set[str]:
             if (
                 len(name) >= MIN_IDENTIFIER
                 and name not in _NOT_NAMES
+                and name not in library_names
                 and not _word_in(name, public)
             ):
                 found.add(name)
