@@ -19,6 +19,7 @@ from radcourse.data.loaders import (
     load_leakage_demo,
     load_readers,
     load_screening,
+    load_sor_priorities,
     verify_datasets,
 )
 
@@ -33,5 +34,6 @@ __all__ = [
     "load_leakage_demo",
     "load_readers",
     "load_screening",
+    "load_sor_priorities",
     "verify_datasets",
 ]

@@ -27,10 +27,15 @@ from radcourse.data.loaders import (
     SCREENING_FILE,
 )
 from radcourse.data.manifest import CSV_FLOAT_FORMAT, manifest_entry, write_manifest
+from radcourse.data.priorities import (
+    SOR_PRIORITIES_FILE,
+    read_priorities_csv,
+    write_priorities_csv,
+)
 from radcourse.data.readers import make_readers
 from radcourse.data.screening import make_screening
 
-GENERATOR_VERSION = "1.1.0"
+GENERATOR_VERSION = "1.2.0"
 DATASHEET_FILE = "DATASHEET.md"
 # Keep git from touching line endings, so that byte checksums hold on every platform.
 GITATTRIBUTES = "* -text\n"
@@ -39,6 +44,7 @@ DESCRIPTIONS = {
     CXR_FILE: "Chest radiograph nodule triage cohort from four UK sites, vendor shift built in.",
     LEAKAGE_FILE: "Leakage demo: 400 patients x 4 images, strong patient fingerprint, weak disease.",
     READERS_FILE: "Reader study: 500 chest radiographs, two readers, AI score and the known truth.",
+    SOR_PRIORITIES_FILE: "SoR AI guidance (2021): the 31 priorities, cell text quoted, with status.",
     DATASHEET_FILE: "Datasheet: purpose, composition, generation, built-in biases, licence.",
     **{f"dicom/{s.name}.dcm": f"Synthetic {s.modality} study with fictional identifying headers."
        for s in STUDIES},
@@ -53,6 +59,7 @@ def build(out: Path) -> Path:
     _write_csv(make_cxr_multisite(), out / CXR_FILE)
     _write_csv(make_leakage_demo(), out / LEAKAGE_FILE)
     _write_csv(make_readers(), out / READERS_FILE)
+    write_priorities_csv(out / SOR_PRIORITIES_FILE)
     write_studies(out / "dicom")
     sizes = {p: (out / p).stat().st_size for p in DESCRIPTIONS if p != DATASHEET_FILE}
     datasheet = render_datasheet(
@@ -61,6 +68,7 @@ def build(out: Path) -> Path:
         sizes,
         leakage_frame=pd.read_csv(out / LEAKAGE_FILE, dtype=LEAKAGE_DTYPES),
         readers_frame=pd.read_csv(out / READERS_FILE, dtype=READERS_DTYPES),
+        priorities=read_priorities_csv(out / SOR_PRIORITIES_FILE),
     )
     (out / DATASHEET_FILE).write_text(datasheet, encoding="utf-8", newline="\n")
     entries = [manifest_entry(out, out / path, text) for path, text in DESCRIPTIONS.items()]

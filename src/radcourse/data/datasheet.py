@@ -10,6 +10,7 @@ from scipy.stats import rankdata
 from radcourse.data import cxr, leakage, readers, screening
 from radcourse.data.dicom_studies import STUDIES
 from radcourse.data.loaders import CXR_OPERATING_THRESHOLD, READERS_OPERATING_THRESHOLD
+from radcourse.data.priorities import ATTRIBUTION, STATUS_MEANINGS, STATUSES
 from radcourse.validation import (
     DEFAULT_N_ESTIMATORS,
     leakage_comparison,
@@ -58,10 +59,12 @@ def render_datasheet(
     sizes: dict[str, int],
     leakage_frame: pd.DataFrame | None = None,
     readers_frame: pd.DataFrame | None = None,
+    priorities: pd.DataFrame | None = None,
 ) -> str:
     """The full datasheet text; ``sizes`` maps each shipped file's relative path to its bytes.
 
-    The Module B sections (leakage demo, reader study) are included when their frames are given.
+    The Module B sections (leakage demo, reader study) and the SoR priorities table are included
+    when their frames are given.
     """
     sections = [
         _intro(sizes),
@@ -69,6 +72,7 @@ def render_datasheet(
         _cxr_section(cxr_frame),
         *([] if leakage_frame is None else [_leakage_section(leakage_frame)]),
         *([] if readers_frame is None else [_readers_section(readers_frame)]),
+        *([] if priorities is None else [_priorities_section(priorities)]),
         _dicom_section(sizes),
         _limitations(),
     ]
@@ -104,7 +108,9 @@ def _intro(sizes: dict[str, int]) -> str:
 
 > **Synthetic. No patient data.** Every row, image and header in this folder was made up by the
 > generator in `src/radcourse/data/`. The names, IDs, dates, addresses and telephone numbers in the
-> DICOM headers are fictional and exist only so that learners can practise de-identification.
+> DICOM headers are fictional and exist only so that learners can practise de-identification. The
+> one exception is `sor_priorities.csv`, which quotes the Society of Radiographers' published AI
+> guidance (no patient data).
 
 This file is written by `python -m radcourse.data.build`; every figure below is measured on the
 data at build time. Do not edit it by hand.
@@ -338,6 +344,49 @@ they tend to miss the same subtle cases and flag the same mimics.
 
 Spread of the AI's measured sensitivity (max − min): **{spread:.3f}**. Computed with
 `radcourse.validation.sensitivity_by_reference`.""")
+
+
+def _priorities_section(frame: pd.DataFrame) -> str:
+    counts = {version: frame[f"status_{version}"].value_counts() for version in ("003", "001")}
+    status_rows = [[s, STATUS_MEANINGS[s], int(counts["003"].get(s, 0)),
+                    int(counts["001"].get(s, 0))] for s in STATUSES]
+    differ = frame.loc[frame["status_003"].astype(str) != frame["status_001"].astype(str), "number"]
+    areas = frame.groupby("area", observed=True)["number"].agg(["min", "max", "size"])
+    area_rows = [[area, f"{r['min']}–{r['max']}", int(r["size"])] for area, r in areas.iterrows()]
+    return _wrap(f"""## `sor_priorities.csv` — the SoR's 31 AI priorities (quoted, not synthetic)
+
+**Purpose.** Module A, *SoR priorities explorer* (A-Ex4, A-Q4): filter the Society of
+Radiographers' priorities for AI by area and status, and search their text. This is the one file
+here that is not synthetic: its cells quote a published professional guidance document.
+
+**Source and licence.** {ATTRIBUTION} The text is quoted for education with attribution; it
+belongs to its authors and is *not* covered by the CC BY 4.0 licence of the synthetic files. It
+holds no patient data.
+
+**Composition.** {len(frame)} rows, one per priority, {frame["notes"].ne("").sum()} with notes.
+
+{_table(["Area", "Priorities", "Rows"], area_rows)}
+
+| Column | Meaning |
+|---|---|
+| `number` | the priority's number, 1–31 |
+| `area` | `Clinical practice`, `Education`, `Research` or `Partnerships` |
+| `vision` | "Strategic priorities for research (vision)", verbatim from the full guidance |
+| `actions` | "Recommendations for practice (actions)", verbatim |
+| `responsibility` | "Responsibility for implementation (people or groups)", verbatim |
+| `notes` | the examples printed under the status word, verbatim; empty if none |
+| `status_003` | status in the full guidance (2021) |
+| `status_001` | status in the published summary of the guidance |
+| `line_001`, `line_003` | line on which the priority's row starts in each seed text |
+
+{_table(["Status", "Meaning (SoR)", "Full guidance", "Summary"], status_rows)}
+
+The two versions differ only for priority {", ".join(str(n) for n in differ)}.
+
+**How it was made.** Transcribed once from the seed text of the guidance, whose tables print one
+short line per line, and stored as literal text in `src/radcourse/data/priorities.py` (the
+transcription rules are in its docstring); the build writes it unchanged. Text searches depend on
+the exact wording: the guidance sometimes spells a name out and sometimes uses its acronym.""")
 
 
 def _dicom_section(sizes: dict[str, int]) -> str:

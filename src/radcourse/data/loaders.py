@@ -11,6 +11,7 @@ import pydicom
 
 import radcourse
 from radcourse.data.manifest import MANIFEST_NAME, file_sha256, read_manifest
+from radcourse.data.priorities import SOR_PRIORITIES_FILE, read_priorities_csv
 
 ENV_VAR = "RADCOURSE_DATASETS"
 # src/radcourse/__init__.py -> the repository (or student edition) root -> datasets/
@@ -120,6 +121,14 @@ def load_leakage_demo() -> pd.DataFrame:
 def load_readers() -> pd.DataFrame:
     """Reader study: 500 chest radiographs with ``truth``, ``reader1``, ``reader2`` and ``ai_score``."""
     return pd.read_csv(verified_path(READERS_FILE), dtype=READERS_DTYPES)
+
+
+def load_sor_priorities() -> pd.DataFrame:
+    """The 31 priorities of the SoR AI guidance (2021): one row each, cell text quoted verbatim.
+
+    Columns and provenance: :mod:`radcourse.data.priorities`. Empty ``notes`` are empty strings.
+    """
+    return read_priorities_csv(verified_path(SOR_PRIORITIES_FILE))
 
 
 def list_dicom_studies() -> list[str]:

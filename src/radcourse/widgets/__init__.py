@@ -9,6 +9,8 @@ from importlib import import_module
 _WIDGETS = {
     "CourseMap": "radcourse.widgets.course_map",
     "DiagnosticAccuracyExplorer": "radcourse.widgets.accuracy",
+    "GlossaryBrowser": "radcourse.widgets.glossary",
+    "PathwayMapper": "radcourse.widgets.pathway_mapper",
 }
 
 __all__ = sorted(_WIDGETS)
