@@ -73,10 +73,17 @@ def build(out: Path) -> Path:
     (out / DATASHEET_FILE).write_text(datasheet, encoding="utf-8", newline="\n")
     entries = [manifest_entry(out, out / path, text) for path, text in DESCRIPTIONS.items()]
     header = {
-        "description": "radcourse shared synthetic datasets. Synthetic. No patient data.",
+        "description": (
+            "radcourse shared teaching datasets. No patient data. Every file is synthetic except "
+            f"{SOR_PRIORITIES_FILE}, which quotes the Society of Radiographers' 2021 AI guidance "
+            "priority tables with attribution."
+        ),
         "generator": "python -m radcourse.data.build",
         "generator_version": GENERATOR_VERSION,
-        "licence": "CC-BY-4.0",
+        "licence": (
+            f"CC-BY-4.0 for the synthetic data; the SoR text in {SOR_PRIORITIES_FILE} remains the "
+            "Society of Radiographers' and is quoted for education (see DATASHEET.md)."
+        ),
     }
     return write_manifest(out, entries, header)
 
