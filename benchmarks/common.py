@@ -114,11 +114,15 @@ def ratio(value: float | None, baseline: float | None) -> float | None:
 
 
 def fmt_ratio(r: float | None) -> str:
-    return "n/a" if r is None else f"{r:.2f}×"
+    if r is None:
+        return "n/a"
+    return f"{r:.2g}×" if r < 0.1 else f"{r:.2f}×"
 
 
 def fmt_target(target: float | None) -> str:
-    return "" if target is None else f"≤ {target:.2f}×"
+    if target is None:
+        return ""
+    return f"≤ {target:.2g}×" if target < 0.1 else f"≤ {target:.2f}×"
 
 
 def fmt_value(value: float | None, unit: str) -> str:

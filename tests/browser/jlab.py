@@ -76,3 +76,55 @@ def error_outputs(panel: Locator) -> list[str]:
 
 
 _EXCEPTION_LINE = re.compile(r"^\s*\w*(Error|Exception|Interrupt)\b", re.M)
+
+
+# --- timing a key press in the page (used by the benchmarks) ------------------------------------
+
+_ARM_KEY_TIMER = """
+(target, [handle, selector, timeoutMs]) => {
+  const signature = () => selector
+    ? [...target.querySelectorAll(selector)].map(e => e.getAttribute("data-value")).join("|")
+    : target.innerHTML;
+  const before = signature();
+  window.__radcourseKeyTimer = new Promise((resolve, reject) => {
+    let t0 = null;
+    let observer = null;
+    const timer = setTimeout(() => {
+      if (observer) observer.disconnect();
+      reject(new Error(`no change within ${timeoutMs} ms (key seen: ${t0 !== null})`));
+    }, timeoutMs);
+    handle.addEventListener("keydown", (e) => { t0 = e.timeStamp; }, {capture: true, once: true});
+    observer = new MutationObserver(() => {
+      if (t0 === null || signature() === before) return;
+      const dom = performance.now() - t0;
+      observer.disconnect();
+      clearTimeout(timer);
+      // The next animation frame: the new numbers are laid out and about to be painted.
+      requestAnimationFrame(() => resolve({dom, frame: performance.now() - t0}));
+    });
+    observer.observe(target, {subtree: true, childList: true, attributes: true,
+                              characterData: true});
+  });
+}
+"""
+
+
+def press_and_time(
+    handle: Locator,
+    key: str,
+    target: Locator,
+    selector: str | None = None,
+    timeout_ms: int = UPDATE_TIMEOUT_MS,
+) -> dict[str, float]:
+    """Press ``key`` on ``handle`` and time, in the page, how long ``target`` takes to change.
+
+    The clock starts at the handle's ``keydown`` event (its ``timeStamp``) and stops when a
+    MutationObserver on ``target`` sees a change: of the ``data-value`` attributes of the
+    elements matching ``selector`` under it, or of its HTML when no selector is given. Returns
+    milliseconds: ``dom`` (change in the DOM) and ``frame`` (the next animation frame after it,
+    when the new text is painted). Raises when nothing changes within ``timeout_ms``.
+    """
+    target.evaluate(_ARM_KEY_TIMER, [handle.element_handle(), selector, timeout_ms])
+    handle.focus()
+    handle.press(key)
+    return target.page.evaluate("() => window.__radcourseKeyTimer")

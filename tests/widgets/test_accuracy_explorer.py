@@ -235,7 +235,7 @@ def test_text_equivalents_mention_the_current_values():
         assert f"PPV {100 * st.ppv:.1f}%" in w.text_summary
         assert f"{st.recalls_per_1000:.1f} recalls per 1,000" in w.text_summary
         assert w.roc_text in w.figure_text.value and w.icon_text in w.figure_text.value
-        assert w.image.tooltip == f"{w.roc_text} {w.icon_text}"
+        assert not w.image.tooltip  # a tooltip breaks the Image view (ipywidgets #3860)
 
 
 def test_figure_shows_the_state():

@@ -269,7 +269,10 @@ class DiagnosticAccuracyExplorer(widgets.VBox):
         self.prevalence = widgets.FloatLogSlider(
             value=float(prevalence), base=10, min=math.log10(PREVALENCE_MIN),
             max=math.log10(PREVALENCE_MAX), step=0.01, description="Prevalence:",
-            readout=False, continuous_update=True, style=wide,
+            # continuous_update=False: with True, the front end rounds a value set from Python
+            # (a preset, a typed percentage) to the slider's log step and sends the rounded value
+            # back, so 5% became 5.012% and the preset fell back to "Custom".
+            readout=False, continuous_update=False, style=wide,
             tooltip="Share of the people tested who have the condition (log scale, 0.1% to 50%)",
             layout=widgets.Layout(width="26em"),
         )
@@ -670,5 +673,7 @@ class DiagnosticAccuracyExplorer(widgets.VBox):
                              1).convert("RGB").save(buffer, format="png", compress_level=1)
         self.figure_png = buffer.getvalue()
         self.image.value = self.figure_png
-        self.image.tooltip = f"{self.roc_text} {self.icon_text}"
+        # No tooltip on the Image: in ipywidgets 8.1 a tooltip on a widget without a description
+        # breaks its view in the browser (ipywidgets issue #3860). The text equivalent of the
+        # figure is the HTML beside it (``figure_text``).
         self._figure_key = key
