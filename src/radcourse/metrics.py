@@ -27,7 +27,9 @@ import math
 from numbers import Integral, Real
 
 import numpy as np
-from scipy.stats import norm
+# scipy.special's ndtr/ndtri are the standard normal CDF and its inverse (scipy.stats.norm.cdf and
+# .ppf) without importing scipy.stats, which costs a notebook about 0.3 s at start-up.
+from scipy.special import ndtr, ndtri
 
 __all__ = [
     "OperatingTable",
@@ -414,7 +416,7 @@ def wilson_interval(successes, n, confidence: float = 0.95) -> tuple[float, floa
         raise ValueError(f"confidence must be strictly between 0 and 1, got {confidence!r}")
     if n == 0:
         return math.nan, math.nan
-    z = float(norm.ppf(1 - (1 - float(confidence)) / 2))
+    z = float(ndtri(1 - (1 - float(confidence)) / 2))
     p = k / n
     z2n = z * z / n
     centre = (p + z2n / 2) / (1 + z2n)
@@ -449,13 +451,13 @@ def binormal_rates(threshold, d_prime):
     t = np.asarray(threshold, dtype=np.float64)
     if np.any(np.isnan(t)):
         raise ValueError("threshold is NaN; choose a number")
-    sens, spec = norm.sf(t - d), norm.cdf(t)
+    sens, spec = ndtr(d - t), ndtr(t)
     return (float(sens), float(spec)) if t.ndim == 0 else (sens, spec)
 
 
 def binormal_auc(d_prime) -> float:
     """Area under the binormal ROC curve: Φ(d′/√2). d′ = 2 gives 0.9214."""
-    return float(norm.cdf(_as_d_prime(d_prime) / math.sqrt(2)))
+    return float(ndtr(_as_d_prime(d_prime) / math.sqrt(2)))
 
 
 def binormal_roc(d_prime, n_points: int = 401):
