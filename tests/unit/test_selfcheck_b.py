@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from radcourse import selfcheck_b
+from radcourse import selfcheck
 from radcourse.course import answer_hash, normalise_answer
 from radcourse.metrics import natural_frequencies, predictive_values
 from radcourse.selfcheck_b import (
@@ -147,19 +147,19 @@ def test_percent_question_spots_a_proportion():
 
 
 def test_number_rounding_is_half_up():
-    assert selfcheck_b._round_half_up(15.45, 1) == 15.5
-    assert selfcheck_b._round_half_up(2.5, 0) == 3
-    assert selfcheck_b._round_half_up(138.3, 0) == 138
+    assert selfcheck._round_half_up(15.45, 1) == 15.5
+    assert selfcheck._round_half_up(2.5, 0) == 3
+    assert selfcheck._round_half_up(138.3, 0) == 138
 
 
 @pytest.mark.parametrize("text", ["13,900", " 13900 ", "13900.0", "1.39e4", "−5", "15.4%"])
 def test_number_parsing(text):
-    assert selfcheck_b._as_number(text) is not None
+    assert selfcheck._as_number(text) is not None
 
 
 @pytest.mark.parametrize("text", ["abc", "1.2.3", "", "nan", "inf", "12 cancers"])
 def test_number_parsing_rejects(text):
-    assert selfcheck_b._as_number(text) is None
+    assert selfcheck._as_number(text) is None
 
 
 # --- never raises -----------------------------------------------------------------------------
