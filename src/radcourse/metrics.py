@@ -27,6 +27,7 @@ import math
 from numbers import Integral, Real
 
 import numpy as np
+
 # scipy.special's ndtr/ndtri are the standard normal CDF and its inverse (scipy.stats.norm.cdf and
 # .ppf) without importing scipy.stats, which costs a notebook about 0.3 s at start-up.
 from scipy.special import ndtr, ndtri
