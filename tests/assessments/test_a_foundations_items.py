@@ -42,7 +42,7 @@ from nbclient import NotebookClient
 from nbgrader.utils import determine_grade
 
 from radcourse.glossary import lookup
-from radcourse.pathway import stages, tasks, vignettes
+from radcourse.pathway import is_accepted, stages, tasks, vignettes
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCE = REPO / "assessments" / "source" / "A_foundations" / "A_foundations.ipynb"
@@ -129,7 +129,13 @@ def test_q1_shows_the_pathway_vignettes_and_words():
     exec(cell_by_id(nb, "A-q1-answer").source, {}, key)  # our own answer key
     assert set(key["answers_A1"]) == set(ids)
     for vid, (stage, task) in key["answers_A1"].items():
-        assert stage in by_id[vid].stages and task in by_id[vid].tasks, vid
+        assert is_accepted(vid, stage=stage, task=task), vid
+    # The hidden tests grade with the library's hashed sets, not with a key of their own.
+    for g in ("A-q1-vignettes-1-5", "A-q1-vignettes-6-10"):
+        hidden = tests[g].split("### BEGIN HIDDEN TESTS")[1]
+        assert "is_accepted(vignette_id, stage=stage)" in hidden
+        assert "is_accepted(vignette_id, task=task)" in hidden
+        assert not re.search(r"\.stages\b|\.tasks\b|rationale", hidden)
 
 
 def test_q3_definitions_are_the_glossary_openings_and_the_key_matches():
@@ -266,8 +272,8 @@ def priorities_mentioning(df, text):  # right for "British Standards" only
                    '"Patient safety and care", "Leadership and education"}\n',
 }
 WRONG_SCORES = {
-    "A-q1-vignettes-1-5": 1.0,  # booking for probability-booking; classification for positioning
-    "A-q1-vignettes-6-10": 0.5,  # classification for stroke-detection
+    "A-q1-vignettes-1-5": 1.0,  # two halves accepted: see test_wrong_q1_scores_follow_the_key
+    "A-q1-vignettes-6-10": 0.5,  # one half accepted
     "A-q2-labels": 0.0,
     "A-q2-model": 0.0,
     "A-q2-malignant-in-test": 0.0,
@@ -280,6 +286,16 @@ WRONG_SCORES = {
     "A-q4-plain-text": 0.0,
     "A-q5-challenges": 1.0,  # three right, one wrong: 1.5 - 0.5
 }
+
+
+def test_wrong_q1_scores_follow_the_key():
+    """WRONG_SCORES for Question 1, worked out from the hashed key instead of written down."""
+    for grade_id, ids in (("A-q1-vignettes-1-5", Q1_IDS[:5]), ("A-q1-vignettes-6-10", Q1_IDS[5:])):
+        expected = sum(0.5 * is_accepted(vid, stage="booking") + 0.5 * is_accepted(
+            vid, task="classification") for vid in ids)
+        assert WRONG_SCORES[grade_id] == expected
+    assert f'("booking", "classification") for vid in {Q1_IDS!r}' in WRONG["A-q1-answer"]
+
 
 # Run in the student's cell before the wrong answers. It rebinds names in the builtins module itself
 # (so re-importing them from builtins would not help) and makes the usual closeness checks agree with

@@ -1,12 +1,44 @@
-"""PathwayMapper driven headless: set dropdown values, click the button, assert on state."""
+"""PathwayMapper driven headless: set dropdown values, click the button, assert on state.
+
+No right answer is written here: they are found by trying every stage and task against
+``radcourse.pathway.is_accepted``.
+"""
 
 from __future__ import annotations
+
+from html import escape
 
 import ipywidgets as widgets
 import pytest
 
-from radcourse.pathway import RIGHT, WRONG, check_placement, get_vignette, vignettes
+from radcourse.pathway import (
+    RIGHT,
+    WRONG,
+    check_placement,
+    get_vignette,
+    is_accepted,
+    rationale_for,
+    stages,
+    tasks,
+    vignettes,
+)
 from radcourse.widgets.pathway_mapper import PLACEHOLDER, PathwayMapper
+
+
+def right_stage(vid: str) -> str:
+    return next(s.key for s in stages() if is_accepted(vid, stage=s.key))
+
+
+def right_task(vid: str) -> str:
+    return next(t.key for t in tasks() if is_accepted(vid, task=t.key))
+
+
+def wrong_stage(vid: str) -> str:
+    return next(s.key for s in stages() if not is_accepted(vid, stage=s.key))
+
+
+def wrong_task(vid: str) -> str:
+    return next(t.key for t in tasks() if not is_accepted(vid, task=t.key))
 
 
 def answer(w: PathwayMapper, vid: str, stage, task, radiotherapy: bool = False) -> None:
@@ -55,14 +87,18 @@ def test_checking_with_nothing_answered_says_not_answered_yet():
 
 def test_a_right_answer_gets_a_tick_the_reason_and_the_source():
     w = PathwayMapper()
-    answer(w, "oar-contouring", "rt contouring/planning", "segmentation", True)
-    assert w.answers["oar-contouring"] == ("rt contouring/planning", "segmentation", True)
+    vid = "oar-contouring"
+    stage, task = right_stage(vid), right_task(vid)
+    answer(w, vid, stage, task, True)
+    assert w.answers[vid] == (stage, task, True)
     w.check_button.click()
-    fb = w.feedback["oar-contouring"]
-    assert fb == check_placement("oar-contouring", "rt contouring/planning", "segmentation", True)
-    html = w.feedback_outputs["oar-contouring"].value
+    fb = w.feedback[vid]
+    assert fb == check_placement(vid, stage, task, True)
+    html = w.feedback_outputs[vid].value
     assert f"{RIGHT} Correct: stage and task both accepted" in html
-    assert "Why:" in html and "000_3e6d27baae46dbf4.txt L175, L181" in html
+    rationale = rationale_for(vid, stage, task)
+    assert rationale and fb.rationale == rationale  # unsealed by the right answer
+    assert f"Why: {escape(rationale)}" in html and "000_3e6d27baae46dbf4.txt L175, L181" in html
     assert "this is radiotherapy" in html
     assert w.score["total"] == 1 and w.score["settings_correct"] == 1
     assert f"Score: 1 of {len(w.cards)} placed correctly" in w.html
@@ -70,33 +106,35 @@ def test_a_right_answer_gets_a_tick_the_reason_and_the_source():
 
 def test_a_wrong_answer_gets_a_cross_in_words_and_a_hint():
     w = PathwayMapper()
-    answer(w, "bone-age", "booking", "segmentation", True)
+    answer(w, "bone-age", wrong_stage("bone-age"), wrong_task("bone-age"), True)
     w.check_button.click()
     html = w.feedback_outputs["bone-age"].value
     assert WRONG in html and "not accepted here" in html and "Hint:" in html
-    assert "Why:" not in html
+    assert "Why:" not in html and w.feedback["bone-age"].rationale is None
+    assert escape(get_vignette("bone-age").stage_hint) in html
     assert "look again at whether this happens in a radiotherapy department" in html
     assert w.score["items"]["bone-age"]["points"] == 0
 
 
 def test_partly_right_and_half_answered_cards():
     w = PathwayMapper()
-    answer(w, "bone-age", "reporting", "classification")
-    answer(w, "positioning", "acquisition/positioning", None)
+    answer(w, "bone-age", right_stage("bone-age"), wrong_task("bone-age"))
+    answer(w, "positioning", right_stage("positioning"), None)
     w.check_button.click()
     assert "Partly right" in w.feedback_outputs["bone-age"].value
+    assert "Why:" not in w.feedback_outputs["bone-age"].value
     assert "Not fully answered yet" in w.feedback_outputs["positioning"].value
     assert w.score["stages_correct"] == 2 and w.score["total"] == 0
 
 
 def test_changing_an_answer_clears_that_cards_feedback():
     w = PathwayMapper()
-    answer(w, "bone-age", "reporting", "prediction/regression")
+    answer(w, "bone-age", right_stage("bone-age"), right_task("bone-age"))
     w.check_button.click()
-    assert "bone-age" in w.feedback
-    w.task_dropdowns["bone-age"].value = "detection"
+    assert "bone-age" in w.feedback and "Why:" in w.feedback_outputs["bone-age"].value
+    w.task_dropdowns["bone-age"].value = wrong_task("bone-age")
     assert "bone-age" not in w.feedback and w.feedback_outputs["bone-age"].value == ""
-    assert w.answers["bone-age"][1] == "detection"
+    assert w.answers["bone-age"][1] == wrong_task("bone-age")
     assert "press Check my answers again" in w.html
     w.check_button.click()
     assert w.feedback["bone-age"].task_correct is False

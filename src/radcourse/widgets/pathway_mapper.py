@@ -6,7 +6,10 @@ dropdowns and a radiotherapy tick box), a "Check my answers" button and a score 
 last state as plain attributes (``answers``, ``feedback``, ``score``, ``html``), so a test can set
 ``.value`` on a dropdown, call ``check_button.click()`` and assert on the state without a browser.
 
-Feedback is text with a ✓ or ✗ and words, never colour alone, and cites the seed location.
+Feedback is text with a ✓ or ✗ and words, never colour alone, and cites the seed location. A wrong
+choice gets the vignette's hint, which does not name the answer; only when stage and task are both
+right does the card show the reasoning ("Why: …"), which :mod:`radcourse.pathway` stores sealed
+and opens with the learner's own right answer. Nothing in this widget holds an answer.
 
 The notebook cell is one line: ``PathwayMapper()``.
 """
