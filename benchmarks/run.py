@@ -29,7 +29,12 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks` and `radcour
 from benchmarks.common import ERROR, OVER, REGISTRY, REPO, Context, Row, format_table, write_json
 
 #: Modules whose import registers benchmarks, in the order they run.
-BENCHMARK_MODULES = ("benchmarks.notebooks", "benchmarks.footprint", "benchmarks.explorer")
+BENCHMARK_MODULES = (
+    "benchmarks.notebooks",
+    "benchmarks.footprint",
+    "benchmarks.explorer",
+    "benchmarks.bias",
+)
 DEFAULT_JSON = REPO / "benchmarks" / "results" / "latest.json"
 LEGEND = (
     "\nratio = value / baseline, both measured in this run; PASS when ratio <= target.\n"

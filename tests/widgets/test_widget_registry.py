@@ -35,6 +35,7 @@ def _walk(widget):
 
 
 BUILDERS = {
+    "BiasExplorer": lambda cls: cls.from_dataset("cxr_triage"),
     "CourseMap": lambda cls: cls(),
     "DiagnosticAccuracyExplorer": lambda cls: cls.from_binormal(d_prime=2.0),
     "GlossaryBrowser": lambda cls: cls(),

@@ -7,6 +7,7 @@ imports of all the others (matplotlib, scikit-learn …): keeping kernel start-u
 from importlib import import_module
 
 _WIDGETS = {
+    "BiasExplorer": "radcourse.widgets.bias",
     "CourseMap": "radcourse.widgets.course_map",
     "DiagnosticAccuracyExplorer": "radcourse.widgets.accuracy",
     "GlossaryBrowser": "radcourse.widgets.glossary",
