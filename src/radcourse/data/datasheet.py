@@ -7,10 +7,26 @@ import textwrap
 import pandas as pd
 from scipy.stats import rankdata
 
-from radcourse.data import cxr, leakage, readers, screening
+from radcourse.booking import (
+    DEFAULT_MINUTES_PER_OVERBOOK,
+    demographic_parity_difference,
+    double_booking_policy,
+    extra_wait_for_attenders,
+    selection_by_group,
+    train_dna_model,
+)
+from radcourse.data import booking, cxr, cxr_features, leakage, readers, screening
 from radcourse.data.dicom_studies import STUDIES
 from radcourse.data.loaders import CXR_OPERATING_THRESHOLD, READERS_OPERATING_THRESHOLD
 from radcourse.data.priorities import ATTRIBUTION, STATUS_MEANINGS, STATUSES
+from radcourse.harmonisation import (
+    calibration_table,
+    evaluate_by_vendor,
+    expected_calibration_error,
+    recalibrate,
+    shares_with,
+    train_vendor_model,
+)
 from radcourse.validation import (
     DEFAULT_N_ESTIMATORS,
     leakage_comparison,
@@ -60,11 +76,14 @@ def render_datasheet(
     leakage_frame: pd.DataFrame | None = None,
     readers_frame: pd.DataFrame | None = None,
     priorities: pd.DataFrame | None = None,
+    cxr_features: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+    booking_frame: pd.DataFrame | None = None,
 ) -> str:
     """The full datasheet text; ``sizes`` maps each shipped file's relative path to its bytes.
 
-    The Module B sections (leakage demo, reader study) and the SoR priorities table are included
-    when their frames are given.
+    The Module B sections (leakage demo, reader study), the Module C sections (``cxr_features`` =
+    (training frame, evaluation frame) of the harmonisation lab; the booking invitations) and the
+    SoR priorities table are included when their frames are given.
     """
     sections = [
         _intro(sizes),
@@ -72,6 +91,8 @@ def render_datasheet(
         _cxr_section(cxr_frame),
         *([] if leakage_frame is None else [_leakage_section(leakage_frame)]),
         *([] if readers_frame is None else [_readers_section(readers_frame)]),
+        *([] if cxr_features is None else [_cxr_features_section(*cxr_features)]),
+        *([] if booking_frame is None else [_booking_section(booking_frame)]),
         *([] if priorities is None else [_priorities_section(priorities)]),
         _dicom_section(sizes),
         _limitations(),
@@ -344,6 +365,197 @@ they tend to miss the same subtle cases and flag the same mimics.
 
 Spread of the AI's measured sensitivity (max − min): **{spread:.3f}**. Computed with
 `radcourse.validation.sensitivity_by_reference`.""")
+
+
+REBALANCED_C_SHARE = 0.25  # the datasheet's rebalanced training mix: shares_with(0.25)
+BOOKING_TOP_SHARE = 0.10
+
+
+def harmonisation_scenarios(train: pd.DataFrame) -> dict[str, object]:
+    """The three models of the harmonisation lab, as the datasheet (and its tests) measure them:
+    baseline mix, rebalanced mix (vendor C REBALANCED_C_SHARE) and baseline mix + harmonisation."""
+    return {
+        "Baseline mix": train_vendor_model(train),
+        "Rebalanced mix": train_vendor_model(train, vendor_mix=shares_with(REBALANCED_C_SHARE)),
+        "Baseline mix + harmonisation": train_vendor_model(train, harmonise=True),
+    }
+
+
+def local_recalibration_split(eval_frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Vendor C's evaluation studies in study_id order, split alternately into (local data to
+    recalibrate on, studies to check on)."""
+    vendor_c = eval_frame[eval_frame["vendor"] == "C"].sort_values("study_id")
+    return vendor_c.iloc[::2], vendor_c.iloc[1::2]
+
+
+def _cxr_features_section(train: pd.DataFrame, evaluation: pd.DataFrame) -> str:
+    counts = []
+    for name, frame in (("cxr_train_features.csv", train), ("cxr_eval_features.csv", evaluation)):
+        for (split, vendor), part in frame.groupby(["split", "vendor"], observed=True, sort=True):
+            positives = "—" if part["label"].isna().all() else int(part["label"].sum())
+            counts.append([f"`{name}`", split, vendor, len(part), positives])
+    sites = pd.crosstab(train["vendor"], train["site"])
+    site_rows = [[vendor, *[int(n) for n in row]] for vendor, row in sites.iterrows()]
+    rebalanced = shares_with(REBALANCED_C_SHARE)
+    mix = " / ".join(f"{_pct(rebalanced[v])} {v}" for v in rebalanced)
+    rows, gaps = [], []
+    models = harmonisation_scenarios(train)
+    for scenario, model in models.items():
+        table = evaluate_by_vendor(model, evaluation)
+        rows += [[scenario, vendor, f"{r.auc:.3f}", f"{r.sensitivity:.3f}",
+                  f"{r.specificity:.3f}"] for vendor, r in table.iterrows()]
+        gaps.append([scenario, f"{table['auc'].max() - table['auc'].min():.3f}",
+                     f"{table['sensitivity'].max() - table['sensitivity'].min():.3f}"])
+    baseline = models["Baseline mix"]
+    local, check = local_recalibration_split(evaluation)
+    ece_before = expected_calibration_error(calibration_table(baseline, check))["C"]
+    ece_after = expected_calibration_error(calibration_table(recalibrate(baseline, local), check))
+    gains = ", ".join(f"{v} {g}" for v, g in cxr_features.VENDOR_GAIN.items())
+    return _wrap(f"""## `cxr_train_features.csv` and `cxr_eval_features.csv` — training mix and harmonisation
+
+**Purpose.** Module C, *training-mix and harmonisation lab* (C-Ex2) and *calibration by vendor*
+(C-Ex4): a vendor whose images are on a different intensity scale gets the same AUC as the others
+but far lower sensitivity at a fixed threshold; more of its data in the training mix barely helps,
+per-vendor harmonisation does. Synthetic: no patient data.
+
+**Composition.** Each row is one chest radiograph summarised by four image-derived measurements.
+`cxr_train_features.csv` is what a developer has: {int((train["split"] == "train").sum()):,}
+labelled studies, mostly vendor A, plus {cxr_features.REFERENCE_PER_VENDOR} **unlabelled
+reference scans** per vendor (routine local images nobody has reported; `label` is empty), which
+are all that per-vendor harmonisation may use. `cxr_eval_features.csv` is a held-out evaluation
+set with {cxr_features.EVAL_PER_VENDOR:,} labelled studies per vendor. Prevalence is
+{_pct(cxr_features.PREVALENCE)} in every vendor, split and file.
+
+{_table(["File", "Split", "Vendor", "Studies", "Positives"], counts)}
+
+Sites of the rows of `cxr_train_features.csv` (vendor C's rooms are in Wales and Northern Ireland
+only, so site and vendor are confounded):
+
+{_table(["Vendor", *[str(c) for c in sites.columns]], site_rows)}
+
+| Column | Meaning |
+|---|---|
+| `study_id` | one chest radiograph (`CXF00001` … development, `CXE00001` … evaluation) |
+| `site` | `England`, `Scotland`, `Wales` or `Northern Ireland` |
+| `vendor` | X-ray system vendor of the room: `A`, `B` or `C` |
+| `f0` … `f3` | image-derived measurements of the most suspicious region (think mean intensity, local contrast, edge strength, texture), in the scanner's own intensity units |
+| `label` | 1 = nodule needing follow-up, 0 = not; empty on reference scans |
+| `split` | `train` (labelled development study), `reference` (unlabelled reference scan) or `eval` |
+
+**How it was generated.** `numpy.random.default_rng({cxr_features.SEED})` for the development
+file, `default_rng({cxr_features.EVAL_SEED})` for the evaluation file. On vendor A's scale a
+study's measurements are `BASELINE + SPREAD * z` with `z` four independent N(0, 1) values
+(`SPREAD` = {", ".join(f"{x:g}" for x in cxr_features.SPREAD)}); a nodule adds
+{", ".join(f"{x:g}" for x in cxr_features.DISEASE_SHIFT)} SDs to `z`. Each vendor then multiplies
+every measurement by its gain ({gains}): vendor C's processing gives lower intensities, so its
+measurements are smaller and less spread out. The baselines are {cxr_features.BASELINE_RATIO:g}
+times the disease effect (in SDs), so vendor C's shift points straight down the disease direction:
+its studies with a nodule look like vendor A's without one. Rows are shuffled.
+
+**Built-in effect: equal AUCs hide a vendor shift.** Measured with `radcourse.harmonisation` on
+the evaluation file, threshold 0.5, `LogisticRegression` on `f0` … `f3` (after one
+`StandardScaler` for all vendors). *Baseline mix*: the labelled development studies as shipped.
+*Rebalanced mix*: the same studies redrawn with replacement to {mix}
+(`shares_with({REBALANCED_C_SHARE})`, seed 0). *Harmonisation*: baseline mix, with each vendor's
+features standardised by the mean and SD of its own unlabelled reference scans.
+
+{_table(["Training", "Vendor", "AUC", "Sensitivity at 0.5", "Specificity at 0.5"], rows)}
+
+{_table(["Training", "AUC gap (max − min)", "Sensitivity gap (max − min)"], gaps)}
+
+**Calibration.** The baseline model's scores are far too low for vendor C. Recalibrated on half of
+vendor C's evaluation studies (`recalibrate`, sigmoid, `CalibratedClassifierCV(FrozenEstimator(model))`) and checked on
+the other half, vendor C's expected calibration error (10 quantile bins)
+falls from **{ece_before:.3f}** to **{ece_after["C"]:.3f}**.
+
+**Limitations.** Four abstract features and a linear model, not images and a deep network. The
+vendor effect is a pure change of intensity scale, which standardisation undoes exactly; real
+acquisition differences (noise, resolution, processing) are only partly fixable this way.
+Per-vendor standardisation also assumes each vendor's reference scans come from a similar patient
+population: here they do by construction.""")
+
+
+def _booking_section(frame: pd.DataFrame) -> str:
+    dna = 1 - frame["attended"]
+    quintile_rates = dna.groupby(frame["imd_quintile"]).mean()
+    prior_rates = dna.groupby(frame["prior_dna"]).mean()
+    bands = pd.cut(frame["travel_min"], [0, 10, 20, 30, 45, 10_000],
+                   labels=["≤ 10", "11–20", "21–30", "31–45", "> 45"])
+    travel_rates = dna.groupby(bands, observed=True).agg(["size", "mean"])
+    prior_by_q = frame.groupby("imd_quintile")["prior_dna"].mean()
+    q_rows = [[q, int((frame["imd_quintile"] == q).sum()), _pct(quintile_rates[q]),
+               _pct(prior_by_q[q])] for q in quintile_rates.index]
+    travel_rows = [[band, int(r["size"]), _pct(r["mean"])] for band, r in travel_rates.iterrows()]
+    policies = {}
+    for include_imd in (True, False):
+        booked = double_booking_policy(train_dna_model(frame, include_imd=include_imd), frame,
+                                       BOOKING_TOP_SHARE)
+        policies[include_imd] = (selection_by_group(booked),
+                                 demographic_parity_difference(booked),
+                                 extra_wait_for_attenders(booked))
+    with_imd, without_imd = policies[True], policies[False]
+    policy_rows = [[q, _pct(with_imd[0].loc[q, "selection_rate"]),
+                    f"{with_imd[2].loc[q, 'extra_wait_per_100_attenders_min']:.1f}",
+                    _pct(without_imd[0].loc[q, "selection_rate"]),
+                    f"{without_imd[2].loc[q, 'extra_wait_per_100_attenders_min']:.1f}"]
+                   for q in with_imd[0].index]
+    per_attender = with_imd[2]["extra_wait_per_double_booked_attender_min"].iloc[0]
+    return _wrap(f"""## `dna_booking.csv` — probability booking and did-not-attend risk
+
+**Purpose.** Module C, *probability booking and fairness* (C-Ex3): a model of the risk of not
+attending (DNA) drives a policy of double-booking the highest-risk invitations. Who gets
+double-booked, and who pays for it? This is the "appointment prioritisation" that SoR priority 3
+names. Synthetic: no patient data.
+
+**Composition.** {len(frame):,} invitations to routine screening (clients aged
+{frame["age"].min()}–{frame["age"].max()}); {int(dna.sum()):,} did not attend (DNA rate
+{_pct(dna.mean())}, *illustrative*).
+
+| Column | Meaning |
+|---|---|
+| `invite_id` | one invitation (`INV00001` …) |
+| `imd_quintile` | deprivation quintile of the home area, 1 = most deprived … 5 = least |
+| `travel_min` | travel time to the screening unit, whole minutes |
+| `prior_dna` | 1 = did not attend her previous invitation, 0 = attended it |
+| `age` | age in whole years |
+| `attended` | 1 = attended this appointment, 0 = did not attend (DNA) |
+
+**How it was generated.** `numpy.random.default_rng({booking.SEED})`. Quintile and age are
+uniform; travel time is lognormal (median {booking.TRAVEL_MEDIAN_MIN:g} minutes, clipped to
+{booking.TRAVEL_MIN}–{booking.TRAVEL_MAX}), independent of deprivation. The log-odds of a DNA are
+{booking.BASE_LOG_ODDS} (quintile 3, age 60, 20 minutes, no previous DNA), plus
+{booking.IMD_LOG_ODDS} per quintile step towards the most deprived, {booking.TRAVEL_LOG_ODDS} per
+10 minutes of travel, {booking.AGE_LOG_ODDS} per year of age, {booking.PRIOR_DNA_LOG_ODDS} after a
+previous DNA, and a client propensity N(0, {booking.PROPENSITY_SD}). `prior_dna` was drawn from the
+same model without its own term, so it shares the propensity and is more common in deprived areas.
+
+**Built-in effects.** DNA risk rises with deprivation, travel time and previous non-attendance
+(DNA rate {_pct(prior_rates[1])} after a previous DNA, {_pct(prior_rates[0])} otherwise).
+
+{_table(["IMD quintile", "Invitations", "DNA rate", "With a previous DNA"], q_rows)}
+
+{_table(["Travel (minutes)", "Invitations", "DNA rate"], travel_rows)}
+
+**The policy.** `LogisticRegression` (`radcourse.booking.train_dna_model`, fitted and applied to
+all invitations) with and without `imd_quintile` as an input; the top
+{BOOKING_TOP_SHARE:.0%} of predicted risk are double-booked. Harm proxy
+(`extra_wait_for_attenders`): a double-booked client who attends waits
+{DEFAULT_MINUTES_PER_OVERBOOK:g} minutes whenever the slot's other client also attends (with the
+overall attendance rate, {_pct(frame["attended"].mean())}): {per_attender:.2f} minutes on average.
+The table shows the expected extra minutes per 100 attenders of each quintile.
+
+{_table(["IMD quintile", "Double-booked (with IMD)", "Extra wait per 100 attenders, min (with IMD)",
+         "Double-booked (without IMD)", "Extra wait per 100 attenders, min (without IMD)"],
+        policy_rows)}
+
+Demographic parity difference (max − min double-booking rate): **{with_imd[1]:.3f}** with IMD,
+**{without_imd[1]:.3f}** without. Leaving deprivation out narrows the gap but does not close it:
+`prior_dna` carries part of the same information.
+
+**Limitations.** Four drivers in a stated model; real non-attendance also depends on work and
+caring duties, language, disability, transport and how the invitation was sent. Travel time and
+deprivation are independent here; in real areas they are often linked. The harm proxy counts only
+waiting time.""")
 
 
 def _priorities_section(frame: pd.DataFrame) -> str:

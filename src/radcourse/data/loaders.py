@@ -57,6 +57,25 @@ READERS_DTYPES = {
     "reader2": "int64",
     "ai_score": "float64",
 }
+CXR_TRAIN_FEATURES_FILE = "cxr_train_features.csv"
+CXR_EVAL_FEATURES_FILE = "cxr_eval_features.csv"
+CXR_FEATURES_DTYPES = {
+    "study_id": "str",
+    "site": pd.CategoricalDtype(["England", "Scotland", "Wales", "Northern Ireland"]),
+    "vendor": pd.CategoricalDtype(["A", "B", "C"]),
+    **{f"f{i}": "float64" for i in range(4)},
+    "label": "Int64",  # nullable: empty for the unlabelled reference scans
+    "split": pd.CategoricalDtype(["train", "reference", "eval"]),
+}
+DNA_BOOKING_FILE = "dna_booking.csv"
+DNA_BOOKING_DTYPES = {
+    "invite_id": "str",
+    "imd_quintile": "int64",
+    "travel_min": "int64",
+    "prior_dna": "int64",
+    "age": "int64",
+    "attended": "int64",
+}
 
 _verified: set[tuple[str, int, int, str]] = set()
 
@@ -121,6 +140,30 @@ def load_leakage_demo() -> pd.DataFrame:
 def load_readers() -> pd.DataFrame:
     """Reader study: 500 chest radiographs with ``truth``, ``reader1``, ``reader2`` and ``ai_score``."""
     return pd.read_csv(verified_path(READERS_FILE), dtype=READERS_DTYPES)
+
+
+def load_cxr_train_features() -> pd.DataFrame:
+    """Development data for the harmonisation lab: features ``f0`` … ``f3`` per chest radiograph.
+
+    ``split`` is ``"train"`` for the 4,400 labelled studies (80% vendor A, 18% B, 2% C) and
+    ``"reference"`` for 200 unlabelled reference scans per vendor, whose ``label`` is missing
+    (``<NA>``). Use with :mod:`radcourse.harmonisation`.
+    """
+    return pd.read_csv(verified_path(CXR_TRAIN_FEATURES_FILE), dtype=CXR_FEATURES_DTYPES)
+
+
+def load_cxr_eval_features() -> pd.DataFrame:
+    """Held-out evaluation set for the harmonisation lab: 1,000 labelled studies per vendor.
+
+    Same columns as :func:`load_cxr_train_features`; ``split`` is ``"eval"`` throughout.
+    """
+    return pd.read_csv(verified_path(CXR_EVAL_FEATURES_FILE), dtype=CXR_FEATURES_DTYPES)
+
+
+def load_dna_booking() -> pd.DataFrame:
+    """Screening invitations: ``imd_quintile``, ``travel_min``, ``prior_dna``, ``age`` and
+    ``attended`` (1 came, 0 did not attend). Use with :mod:`radcourse.booking`."""
+    return pd.read_csv(verified_path(DNA_BOOKING_FILE), dtype=DNA_BOOKING_DTYPES)
 
 
 def load_sor_priorities() -> pd.DataFrame:
