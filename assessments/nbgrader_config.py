@@ -15,6 +15,7 @@
 import os
 import re
 
+import nbgrader.utils as _nbgrader_utils
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades, NbGraderPreprocessor
 
@@ -138,3 +139,27 @@ c.ClearSolutions.code_stub = {
 c.ClearSolutions.text_stub = (
     "YOUR ANSWER HERE (double-click this cell, then replace this line with your answer)"
 )
+
+
+# nbgrader scores a test cell from its outputs *in order*: the first execute_result that reads as a
+# number becomes the cell's (partial) score, even when an error follows it. A student's function
+# that calls sys.displayhook(2) inside a failing 2-mark test cell therefore scored 2/2. The wrapper
+# below scores 0 whenever a test cell has any error or stderr output, and also when it shows more
+# than one result (a legitimate partial-credit cell ends in exactly one number). It wraps
+# nbgrader.utils.determine_grade, which nbgrader looks up at call time (SaveAutoGrades, validate).
+def _strict_determine_grade(cell, log=None, _original=_nbgrader_utils.determine_grade):
+    score, max_points = _original(cell, log)
+    if score is None or cell.cell_type != "code" or _nbgrader_utils.is_solution(cell):
+        return score, max_points
+    outputs = cell.get("outputs", [])
+    failed = any(
+        out.get("output_type") == "error"
+        or (out.get("output_type") == "stream" and out.get("name") == "stderr")
+        for out in outputs
+    )
+    results = sum(out.get("output_type") == "execute_result" for out in outputs)
+    return (0, max_points) if failed or results > 1 else (score, max_points)
+
+
+if getattr(_nbgrader_utils.determine_grade, "__name__", "") != "_strict_determine_grade":
+    _nbgrader_utils.determine_grade = _strict_determine_grade

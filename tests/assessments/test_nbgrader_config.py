@@ -183,3 +183,34 @@ def test_cells_without_hidden_tests_and_solution_cells_are_untouched():
     solution = graded_cell(TEST_SOURCE, [error(4)])
     solution.metadata["nbgrader"]["solution"] = True
     assert redact(solution).outputs[0].traceback == error(4)["traceback"]
+
+
+def _test_cell(outputs, points=2):
+    cell = nbformat.v4.new_code_cell("check()", metadata={"nbgrader": {
+        "grade": True, "solution": False, "grade_id": "x", "points": points, "locked": True,
+        "schema_version": 3}})
+    cell.outputs = [nbformat.from_dict(o) for o in outputs]
+    return cell
+
+
+RESULT_2 = {"output_type": "execute_result", "execution_count": 1, "metadata": {},
+            "data": {"text/plain": "2"}}
+ERROR = {"output_type": "error", "ename": "AssertionError", "evalue": "", "traceback": []}
+
+
+@pytest.mark.parametrize(
+    "outputs, expected",
+    [
+        ([], 2.0),  # passed
+        ([RESULT_2], 2.0),  # a partial-credit cell that ends in a number
+        ([ERROR], 0),
+        ([RESULT_2, ERROR], 0),  # a fake score emitted by sys.displayhook before the failure
+        ([{"output_type": "stream", "name": "stderr", "text": "x"}, RESULT_2], 0),
+        ([RESULT_2, RESULT_2], 0),  # more than one result: not a legitimate partial score
+    ],
+)
+def test_a_test_cell_with_an_error_scores_zero_whatever_came_first(cfg, outputs, expected):
+    from nbgrader import utils
+
+    assert utils.determine_grade.__name__ == "_strict_determine_grade"  # installed by the config
+    assert utils.determine_grade(_test_cell(outputs))[0] == expected
