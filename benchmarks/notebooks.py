@@ -29,14 +29,19 @@ MEMORY_CELL = (
     "{'maxrss_kib': _rc_resource.getrusage(_rc_resource.RUSAGE_SELF).ru_maxrss}))"
 )
 EMPTY_NAME = "empty notebook (floor)"
+# A second, informative floor: a notebook that only imports the scientific stack the modules use.
+# Importing scikit-learn, pandas and matplotlib costs about twice the empty notebook's whole run on
+# this machine, so the ratio against this floor shows what a notebook's own cells cost.
+STACK_NAME = "stack-import notebook (informative floor)"
+STACK_IMPORTS = "import matplotlib.pyplot\nimport pandas\nimport sklearn.metrics\nimport ipywidgets"
 
 
 def is_assessment(path: Path, repo: Path) -> bool:
     return path.resolve().is_relative_to((repo / "assessments").resolve())
 
 
-def write_empty_notebook(folder: Path) -> Path:
-    """An empty notebook holding only the parameters cell ``FAST = False``."""
+def write_empty_notebook(folder: Path, imports: str = "", name: str = "empty") -> Path:
+    """An empty notebook holding only the parameters cell ``FAST = False`` (and ``imports``)."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {
         "name": "python3",
@@ -44,7 +49,9 @@ def write_empty_notebook(folder: Path) -> Path:
         "language": "python",
     }
     nb.cells = [nbformat.v4.new_code_cell("FAST = False", metadata={"tags": ["parameters"]})]
-    path = folder / "empty.ipynb"
+    if imports:
+        nb.cells.append(nbformat.v4.new_code_cell(imports))
+    path = folder / f"{name}.ipynb"
     nbformat.write(nb, path)
     return path
 
@@ -89,13 +96,15 @@ def run_once(path: Path, *, require_parameters: bool, timeout: int = 900) -> tup
 
 
 def measure(
-    paths: Iterable[Path], empty: Path, repo: Path, repeat: int, log
+    paths: Iterable[Path], empty: Path, repo: Path, repeat: int, log, stack: Path | None = None
 ) -> tuple[dict[str, list[tuple[float, int]]], dict[str, str]]:
-    """Run the empty notebook and every notebook ``repeat`` times, interleaved.
+    """Run the empty notebook (and the stack-import one) and every notebook ``repeat`` times,
+    interleaved.
 
     Returns samples per name and the first error per name (a notebook that fails is not retried).
     """
-    targets = [(EMPTY_NAME, empty, True)] + [
+    floors = [(EMPTY_NAME, empty, True)] + ([(STACK_NAME, stack, True)] if stack else [])
+    targets = floors + [
         (str(p.relative_to(repo)), p, not is_assessment(p, repo)) for p in paths
     ]
     samples: dict[str, list[tuple[float, int]]] = {name: [] for name, _, _ in targets}
@@ -136,7 +145,7 @@ def rows_from_samples(
                 "s",
                 baseline=None if is_floor else floor_time,
                 baseline_label="empty",
-                target=None if is_floor else TIME_TARGET,
+                target=None if is_floor or name == STACK_NAME else TIME_TARGET,
                 error=err,
             )
         )
@@ -154,7 +163,21 @@ def rows_from_samples(
         )
     if floor_time is None and EMPTY_NAME not in errors:
         time_rows[0].error = "the empty notebook produced no timing"
-    return time_rows + mem_rows
+    return time_rows + stack_rows(samples, errors) + mem_rows
+
+
+def stack_rows(samples: dict[str, list[tuple[float, int]]], errors: dict[str, str]) -> list[Row]:
+    """Informative rows: each notebook's median time against the stack-import notebook's."""
+    stack = samples.get(STACK_NAME, [])
+    if not stack or STACK_NAME in errors:
+        return []
+    floor = median(w for w, _ in stack)
+    return [
+        Row("notebook time vs stack imports", name, median(w for w, _ in runs), "s",
+            baseline=floor, baseline_label="stack imports")
+        for name, runs in samples.items()
+        if name not in (EMPTY_NAME, STACK_NAME) and runs and not errors.get(name)
+    ]
 
 
 @register("notebooks", "FAST execution time vs an empty notebook; peak kernel memory vs 400 MB")
@@ -164,6 +187,7 @@ def bench_notebooks(ctx: Context) -> list[Row]:
         ctx.log("notebooks: no notebooks under modules/ or assessments/source/ yet")
     assert ctx.workdir is not None
     empty = write_empty_notebook(ctx.workdir)
-    ctx.log(f"notebooks: {len(paths)} notebook(s) + empty floor, {ctx.repeat} run(s) each")
-    samples, errors = measure(paths, empty, ctx.repo, ctx.repeat, ctx.log)
+    stack = write_empty_notebook(ctx.workdir, STACK_IMPORTS, name="stack")
+    ctx.log(f"notebooks: {len(paths)} notebook(s) + two floors, {ctx.repeat} run(s) each")
+    samples, errors = measure(paths, empty, ctx.repo, ctx.repeat, ctx.log, stack=stack)
     return rows_from_samples(samples, errors)

@@ -257,3 +257,13 @@ def test_client_requirements_read_from_pyproject(tmp_path):
     ]
     with pytest.raises(ValueError, match="numpy"):
         client_requirements(tmp_path / "pyproject.toml", ("numpy",))
+
+
+def test_stack_rows_compare_each_notebook_with_the_stack_import_floor():
+    from benchmarks.notebooks import STACK_NAME, stack_rows
+
+    samples = {EMPTY_NAME: [(0.5, 1)], STACK_NAME: [(1.0, 1), (1.2, 1)],
+               "modules/x.ipynb": [(1.5, 1)], "modules/broken.ipynb": []}
+    rows = stack_rows(samples, {"modules/broken.ipynb": "Error"})
+    assert [(r.item, r.value, r.baseline) for r in rows] == [("modules/x.ipynb", 1.5, 1.1)]
+    assert stack_rows({EMPTY_NAME: [(0.5, 1)]}, {}) == []
