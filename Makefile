@@ -11,15 +11,19 @@ JUPYTER      := $(VENV)/bin/jupyter
 COURSE_STAMP := $(VENV)/.radcourse-course
 DEV_STAMP    := $(VENV)/.radcourse-dev
 PYTEST_ARGS  ?=
+ASSIGNMENT   ?=
+SUBMISSIONS  ?=
+GRADE_ARGS   ?=
 LAB_ARGS     ?=
 
-.PHONY: lab test bench student-edition datasets lock lint clean help
+.PHONY: lab test bench student-edition grade datasets lock lint clean help
 
 help:
 	@echo "make lab              set up (first time) and open the course in JupyterLab"
 	@echo "make test             set up with development tools and run every test"
 	@echo "make bench            print the performance figures (ratios against baselines)"
 	@echo "make student-edition  write dist/student/ (no answer keys, no hidden tests)"
+	@echo "make grade ASSIGNMENT=id SUBMISSIONS=dir   autograde a cohort in parallel (GRADE_ARGS='--workers 4')"
 	@echo "make datasets         regenerate datasets/ from the seeded generator"
 	@echo "make lock             re-resolve requirements/*.lock and binder/requirements.txt"
 
@@ -60,6 +64,12 @@ bench: $(DEV_STAMP)
 
 student-edition: $(COURSE_STAMP)
 	$(PY) -m radcourse.tools.edition --out dist/student
+
+# Exit status 3 means some submissions could not be graded; the summary names them, so make succeeds.
+grade: $(COURSE_STAMP)
+	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || { echo "usage: make grade ASSIGNMENT=demo_orientation SUBMISSIONS=path/to/folder [GRADE_ARGS='--workers 4 --cell-timeout 60']"; exit 2; }
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m radcourse.grading $(ASSIGNMENT) \
+	  --submissions "$(SUBMISSIONS)" --course assessments $(GRADE_ARGS); s=$$?; [ $$s -eq 0 -o $$s -eq 3 ]
 
 datasets: $(COURSE_STAMP)
 	$(PY) -m radcourse.data.build
