@@ -32,6 +32,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from radcourse import fairness
+from radcourse._frames import require_columns as _require_columns
 
 __all__ = [
     "DEFAULT_MINUTES_PER_OVERBOOK",
@@ -58,18 +59,7 @@ DEFAULT_MINUTES_PER_OVERBOOK = 10.0
 # --------------------------------------------------------------------------------------------
 # Input checking
 # --------------------------------------------------------------------------------------------
-def _require_columns(frame, columns, what: str = "frame") -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{what} must be a pandas DataFrame, not {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"{what} has no column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(map(repr, missing))} (columns present: "
-            f"{', '.join(map(str, frame.columns))})"
-        )
-    if len(frame) == 0:
-        raise ValueError(f"{what} is empty")
+
 
 
 def _numeric(frame: pd.DataFrame, columns) -> None:

@@ -41,6 +41,7 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
+from radcourse._frames import group_order as _group_order
 from radcourse.metrics import OperatingTable, confusion_counts, wilson_interval
 
 __all__ = [
@@ -110,16 +111,7 @@ def _validate_pair(frame, label_col: str, score_col: str, *, table: bool = False
     return y, s, overall
 
 
-def _group_order(column: pd.Series) -> list:
-    """Observed groups: category order for a categorical column, else sorted (or as found)."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        observed = set(column.unique())
-        return [g for g in column.cat.categories if g in observed]
-    values = list(pd.unique(column))
-    try:
-        return sorted(values)
-    except TypeError:  # mixed types that cannot be compared: keep the order they appear in
-        return values
+
 
 
 def _group_positions(column: pd.Series, groups: list) -> list[np.ndarray]:

@@ -42,6 +42,8 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
+from radcourse._frames import group_order as _group_order
+from radcourse._frames import require_columns as _require_columns
 from radcourse.fairness import subgroup_metrics
 
 __all__ = [
@@ -72,18 +74,7 @@ _SHARE_TOLERANCE = 1e-6
 # --------------------------------------------------------------------------------------------
 # Input checking
 # --------------------------------------------------------------------------------------------
-def _require_columns(frame, columns, what: str = "frame") -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise ValueError(f"{what} must be a pandas DataFrame, not {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"{what} has no column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(map(repr, missing))} (columns present: "
-            f"{', '.join(map(str, frame.columns))})"
-        )
-    if len(frame) == 0:
-        raise ValueError(f"{what} is empty")
+
 
 
 def _check_features(frame: pd.DataFrame, what: str) -> None:
@@ -424,16 +415,7 @@ def recalibrate(model, frame_local: pd.DataFrame) -> CalibratedClassifierCV:
     return calibrated.fit(frame_local[[VENDOR_COL, *FEATURES]], y)
 
 
-def _group_order(column: pd.Series) -> list:
-    """Observed groups: category order for a categorical column, else sorted (or as found)."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        observed = set(column.unique())
-        return [g for g in column.cat.categories if g in observed]
-    values = list(pd.unique(column))
-    try:
-        return sorted(values)
-    except TypeError:  # mixed types that cannot be compared: keep the order they appear in
-        return values
+
 
 
 def _bin_counts(prob: np.ndarray, n_bins: int, strategy: str) -> np.ndarray:
