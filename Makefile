@@ -10,6 +10,7 @@ PIP          := $(PY) -m pip --disable-pip-version-check -q
 JUPYTER      := $(VENV)/bin/jupyter
 COURSE_STAMP := $(VENV)/.radcourse-course
 DEV_STAMP    := $(VENV)/.radcourse-dev
+GRADE_STAMP  := $(VENV)/.radcourse-grade
 PYTEST_ARGS  ?=
 ASSIGNMENT   ?=
 SUBMISSIONS  ?=
@@ -44,6 +45,12 @@ $(DEV_STAMP): requirements/dev.lock $(COURSE_STAMP)
 	$(PIP) install -r requirements/dev.lock
 	@touch $@
 
+# Lecturers: the course plus the PostgreSQL driver (pinned in dev.lock; it has no dependencies),
+# so that a department gradebook URL (postgresql+psycopg2://...) works. Binder never gets it.
+$(GRADE_STAMP): requirements/dev.lock $(COURSE_STAMP)
+	$(PIP) install --no-deps "$$(grep -i '^psycopg2-binary==' requirements/dev.lock)"
+	@touch $@
+
 # On a machine with no display JupyterLab is started with --no-browser: it prints the URL
 # (with its token) and serves until Ctrl+C. As root (containers, CI) it adds --allow-root.
 lab: $(COURSE_STAMP)
@@ -66,7 +73,7 @@ student-edition: $(COURSE_STAMP)
 	$(PY) -m radcourse.tools.edition --out dist/student
 
 # Exit status 3 means some submissions could not be graded; the summary names them, so make succeeds.
-grade: $(COURSE_STAMP)
+grade: $(GRADE_STAMP)
 	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || { echo "usage: make grade ASSIGNMENT=demo_orientation SUBMISSIONS=path/to/folder [GRADE_ARGS='--workers 4 --cell-timeout 60']"; exit 2; }
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m radcourse.grading $(ASSIGNMENT) \
 	  --submissions "$(SUBMISSIONS)" --course assessments $(GRADE_ARGS); s=$$?; [ $$s -eq 0 -o $$s -eq 3 ]

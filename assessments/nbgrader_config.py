@@ -102,8 +102,10 @@ c.CourseDirectory.root = _HERE
 # Gradebook: nbgrader's SQLite default (<root>/gradebook.db) suits one lecturer on one machine.
 # For a shared marking team set RADCOURSE_GRADEBOOK_URL, e.g.
 #     postgresql+psycopg2://marker@127.0.0.1:5432/radcourse
-# (with SQLAlchemy 2.1 a bare postgresql:// URL means psycopg 3, which the course does not install).
-_GRADEBOOK_URL = os.environ.get("RADCOURSE_GRADEBOOK_URL", "").strip()
+# With SQLAlchemy 2.1 a bare postgresql:// URL means psycopg 3, which the course does not install,
+# so postgresql:// and postgres:// are read as postgresql+psycopg2:// (radcourse.grading does the same).
+_GRADEBOOK_URL = re.sub(r"^postgres(ql)?://", "postgresql+psycopg2://",
+                        os.environ.get("RADCOURSE_GRADEBOOK_URL", "").strip())
 if _GRADEBOOK_URL:
     c.CourseDirectory.db_url = _GRADEBOOK_URL
 

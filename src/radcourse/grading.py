@@ -681,8 +681,90 @@ def verify_merge(gb, assignment: str, outcomes: list[Outcome], key) -> list[str]
     return errors
 
 
+ANSWER_KEY_STATE = "(answer key)"
+
+
+def _alembic_on_path() -> None:
+    """nbgrader's Gradebook runs the ``alembic`` command: find this interpreter's copy first."""
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([bindir, os.environ.get("PATH", "")])
+
+
+def assignment_state(db_url: str, assignment: str) -> dict[str, str]:
+    """A digest of everything the gradebook holds for ``assignment``, per student.
+
+    Keys: each student with a submission, and ``ANSWER_KEY_STATE`` for the cells' definitions
+    (points, checksums). Taken before and after the submissions run, it shows whether anything
+    (a submission that found the database, or a colleague) changed this assignment's grades in
+    the meantime, and whose. Works on any backend; on SQLite the whole file is compared too.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    _alembic_on_path()
+
+    def digest(rows) -> str:
+        return hashlib.sha256(repr(sorted(rows, key=repr)).encode()).hexdigest()
+
+    with Gradebook(db_url) as gb:
+        try:
+            a = gb.find_assignment(assignment)
+        except MissingEntry:
+            return {}
+        state = {ANSWER_KEY_STATE: digest(
+            [(nb.name, "grade", c.name, c.max_score, c.cell_type) for nb in a.notebooks
+             for c in nb.grade_cells]
+            + [(nb.name, "source", c.name, c.checksum, c.locked) for nb in a.notebooks
+               for c in nb.source_cells]
+        )}
+        for sub in a.submissions:
+            state[sub.student_id] = digest(
+                [(nb.name, "grade", g.name, g.auto_score, g.manual_score, g.extra_credit,
+                  g.needs_manual_grade) for nb in sub.notebooks for g in nb.grades]
+                + [(nb.name, "comment", c.name, c.auto_comment, c.manual_comment)
+                   for nb in sub.notebooks for c in nb.comments]
+                + [(nb.name, "flagged", nb.flagged) for nb in sub.notebooks]
+                + [("timestamp", str(sub.timestamp))]
+            )
+    return state
+
+
+def changed_states(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """Keys whose digest differs (added, removed or changed), sorted."""
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
 def _file_digest(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+
+
+def normalise_db_url(db_url: str) -> str:
+    """``postgresql://`` and ``postgres://`` mean psycopg2 here (SQLAlchemy 2.1 would pick
+    psycopg 3, which the course does not install); other URLs are returned unchanged."""
+    return re.sub(r"^postgres(ql)?://", "postgresql+psycopg2://", db_url.strip())
+
+
+def check_gradebook(db_url: str) -> None:
+    """Open the gradebook once, so that a wrong URL or a missing driver is one clear error."""
+    from nbgrader.api import Gradebook
+
+    if db_url.startswith("postgresql+psycopg2://"):
+        try:
+            import psycopg2  # noqa: F401
+        except ImportError as exc:
+            raise GradingError("a PostgreSQL gradebook needs psycopg2: `make grade` installs it, "
+                               "or `pip install 'radcourse[postgres]'`") from exc
+    try:
+        with Gradebook(db_url):
+            pass
+    except Exception as exc:  # SQLAlchemy/driver errors: connection refused, bad password, ...
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise GradingError(f"cannot open the gradebook {_redact(db_url)}: {first}") from exc
+
+
+def _redact(db_url: str) -> str:
+    """The URL without a password, for messages."""
+    return re.sub(r"://([^:/@]+):[^@/]*@", r"://\1:***@", db_url)
 
 
 def _sqlite_path(db_url: str) -> Path | None:
@@ -708,12 +790,11 @@ def grade_cohort(assignment: str, submissions: Path, course: Path, *, workers: i
                  max_mb: int = DEFAULT_MAX_MB, progress_stream=None,
                  on_outcome: Callable[[Outcome], None] | None = None) -> Report:
     start = time.monotonic()
-    bindir = str(Path(sys.executable).parent)  # nbgrader.api runs `alembic` when making a db
-    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = os.pathsep.join([bindir, os.environ.get("PATH", "")])
+    _alembic_on_path()
     course = Path(course).resolve()
-    db_url = db_url or os.environ.get("RADCOURSE_GRADEBOOK_URL", "").strip() or (
-        f"sqlite:///{course / 'gradebook.db'}")
+    db_url = normalise_db_url(db_url or os.environ.get("RADCOURSE_GRADEBOOK_URL", "") or (
+        f"sqlite:///{course / 'gradebook.db'}"))
+    check_gradebook(db_url)
     key = read_answer_key(course, assignment)
     found = discover(Path(submissions), assignment, key)
     settings = Settings(assignment, cell_timeout, memory_mb, wall_timeout)
@@ -743,7 +824,8 @@ def grade_cohort(assignment: str, submissions: Path, course: Path, *, workers: i
         template_db = f"sqlite:///{template / 'gradebook.db'}"
         ensure_assignment(db_url, template_db, assignment)
         sqlite_file = _sqlite_path(db_url)
-        before = _file_digest(sqlite_file) if sqlite_file else None
+        before_file = _file_digest(sqlite_file) if sqlite_file else None
+        before = assignment_state(db_url, assignment)
         workroot = Path(tmp) / "work"
         workroot.mkdir()
         n_workers = max(1, min(workers or os.cpu_count() or 1, len(to_grade) or 1))
@@ -775,9 +857,15 @@ def grade_cohort(assignment: str, submissions: Path, course: Path, *, workers: i
         finally:
             while not idle.empty():
                 idle.get().close()
-        if sqlite_file and _file_digest(sqlite_file) != before:
-            raise GradingError(f"{sqlite_file} changed while submissions were running (by a "
-                               "submission or another user); nothing merged. Re-run.")
+        changed = changed_states(before, assignment_state(db_url, assignment))
+        if changed or (sqlite_file and _file_digest(sqlite_file) != before_file):
+            whose = (f" ({assignment}: {', '.join(changed[:10])}"
+                     f"{' ...' if len(changed) > 10 else ''})" if changed else "")
+            raise GradingError(
+                f"the gradebook {_redact(db_url)} changed while submissions were running{whose}; "
+                "nothing was merged. If a colleague was marking at the same time, re-run when "
+                "they have finished; if not, a submission may have written to it: compare with "
+                "your backup before going on.")
         _merge_all(db_url, assignment, course, workroot, list(outcomes.values()), key)
     ordered = [outcomes[s] for s in sorted(outcomes)]
     stats = question_stats(ordered, key)

@@ -79,11 +79,15 @@ def changed_points(nb):
     return _dump(nb)
 
 
-def patched_abs(nb):
-    """Known weakness of the demo's tests: they import ``abs`` from ``builtins``, which a
-    student cell can replace (``from builtins import abs`` then gets the fake)."""
+def patched_builtins(nb):
+    """A wrong PPV in a cell that rebinds ``abs``, ``float``, ``isinstance`` and ``str`` in
+    the builtins module itself (so ``from builtins import abs`` in a test would get the liar)."""
     cell(nb, "demo-q2-answer").source = (
-        "import builtins\nbuiltins.abs = lambda x: 0\n"
+        "import builtins, numbers\n"
+        "_real_float, _real_isinstance = builtins.float, builtins.isinstance\n"
+        "builtins.abs = lambda x: 0\n"
+        "builtins.isinstance = lambda obj, cls: cls is numbers.Real or _real_isinstance(obj, cls)\n"
+        "builtins.float = lambda x=0.0: _real_float(0.127) if x == 0.5 else _real_float(x)\n"
         "ppv_audit = 0.5\ncancers_per_100_flagged = 13\n"
     )
     return _dump(nb)
@@ -184,6 +188,7 @@ CASES: dict[str, tuple[Callable, dict[str, float] | str, str | None]] = {
     "bigout": (big_output, FULL, None),
     "alwayseq": (always_equal, {**FULL, "demo-q3-false-negatives": 0.0}, None),
     "isclose": (patched_isclose, {**FULL, "demo-q2-ppv": 0.0}, None),
+    "builtins": (patched_builtins, {**FULL, "demo-q2-ppv": 0.0}, None),
     "reader": (reads_files, {**FULL, **Q1_ZERO}, None),
 }
 

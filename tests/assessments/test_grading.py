@@ -18,6 +18,8 @@ submission must score, and why:
   Q2 scores 0, the rest full marks;
 - an answer whose ``__eq__`` is always True: 0 for that item (the tests compare ``str`` copies);
 - ``math.isclose`` monkeypatched: no effect (the tests do not use it);
+- ``abs``, ``float`` and ``isinstance`` rebound in the builtins module, with wrong Q2 answers: Q2
+  still scores 0 (the tests take ``float`` and ``str`` from literals and use no ``abs``);
 - a cell that reads /etc/passwd, rewrites every gradebook it can find and looks for the answer
   key: the grades are unchanged, the answer key is not in the grading copy.
 """
@@ -26,7 +28,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import sqlite3
 import time
 from pathlib import Path
@@ -46,20 +47,12 @@ from radcourse.grading import (
     question_stats,
     write_csv,
 )
-from radcourse.tools.edition import run_nbgrader
 
 from . import corpus
+from .conftest import COHORT, grade_table, make_course
 
 ASSIGNMENT = corpus.ASSIGNMENT
 REPO = corpus.REPO
-
-
-def make_course(root: Path) -> Path:
-    course = root / "course"
-    course.mkdir(parents=True)
-    shutil.copy2(REPO / "assessments" / "nbgrader_config.py", course)
-    shutil.copytree(REPO / "assessments" / "source" / ASSIGNMENT, course / "source" / ASSIGNMENT)
-    return course
 
 
 def auto_scores(outcome: Outcome) -> dict[str, float]:
@@ -159,7 +152,6 @@ def integrity(tmp_path_factory):
     root = tmp_path_factory.mktemp("grading-integrity")
     course = make_course(root)
     builders = {s: b for s, (b, _, _) in corpus.CASES.items()}
-    builders["abs"] = corpus.patched_abs
     corpus.write_nbgrader_style(root / "subs", builders)
     out = io.StringIO()
     start = time.monotonic()
@@ -182,14 +174,6 @@ def test_crafted_submission_scores(integrity, student):
         assert auto_scores(outcome) == expected
     if warning:
         assert warning in integrity.summary
-
-
-@pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="demo tests trust `from builtins import abs`, which a "
-                   "student cell can replace; fix in the answer key, not in the grader")
-def test_patched_builtins_abs_does_not_help(integrity):
-    outcome = next(o for o in integrity.outcomes if o.student == "abs")
-    assert auto_scores(outcome)["demo-q2-ppv"] == 0.0
 
 
 @pytest.mark.slow
@@ -300,35 +284,72 @@ def test_command_line_exit_status_and_csv(tmp_path, capsys):
 
 
 # --------------------------------------------------------------------------------------------------
-# Parallel = serial
+# Parallel = serial, on SQLite and on PostgreSQL
 
 
 @pytest.mark.slow
-def test_parallel_grades_equal_a_serial_nbgrader_run(tmp_path):
-    builders = {f"s{i:02d}": corpus.partial(i % 4) for i in range(20)}
-    # Parallel, from an LMS-style folder.
-    course = make_course(tmp_path / "parallel")
-    corpus.write_lms_style(tmp_path / "lms", builders)
-    report = grade_cohort(ASSIGNMENT, tmp_path / "lms", course, workers=2,
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_parallel_grading_loses_and_duplicates_no_grade(backend, tmp_path, serial_reference,
+                                                        request):
+    """20 students graded by 2 workers, then 5 of them re-graded: the gradebook holds exactly
+    one row per (student, graded cell), equal to a serial ``nbgrader autograde`` of the same
+    files, on either backend."""
+    course = make_course(tmp_path)
+    db_url = (request.getfixturevalue("pg_server").create_database() if backend == "postgresql"
+              else f"sqlite:///{course / 'gradebook.db'}")
+    corpus.write_lms_style(tmp_path / "lms", COHORT)
+    report = grade_cohort(ASSIGNMENT, tmp_path / "lms", course, workers=2, db_url=db_url,
                           progress_stream=io.StringIO())
     assert all(o.graded for o in report.outcomes) and len(report.outcomes) == 20
-    # Serial: plain `nbgrader autograde` of the same files in one process.
-    serial = make_course(tmp_path / "serial")
-    corpus.write_nbgrader_style(serial / "submitted", builders)
-    run_nbgrader(["generate_assignment", ASSIGNMENT, "--force"], serial)
-    run_nbgrader(["autograde", ASSIGNMENT, "--force"], serial)
+    again = {s: COHORT[s] for s in ("s00", "s05", "s10", "s15", "s19")}
+    corpus.write_lms_style(tmp_path / "late", again)
+    grade_cohort(ASSIGNMENT, tmp_path / "late", course, workers=2, db_url=db_url,
+                 progress_stream=io.StringIO())
 
-    def table(db):
-        with Gradebook(f"sqlite:///{db}") as gb:
-            return sorted(
-                (sub.student.id, nb.name, g.name, g.auto_score, g.needs_manual_grade)
-                for sub in gb.find_assignment(ASSIGNMENT).submissions
-                for nb in sub.notebooks
-                for g in nb.grades
-            )
-
-    parallel_rows, serial_rows = table(course / "gradebook.db"), table(serial / "gradebook.db")
-    assert len(parallel_rows) == 20 * 8
-    assert parallel_rows == serial_rows
+    rows = grade_table(db_url)
+    assert len(rows) == 20 * 8
+    assert len({r[:3] for r in rows}) == len(rows)  # no (student, notebook, cell) twice
+    assert rows == serial_reference
     totals = sorted(sum(s for s, _ in o.grades.values() if s is not None) for o in report.outcomes)
     assert len(set(totals)) == 4  # the four levels of partial credit really differ
+
+
+# --------------------------------------------------------------------------------------------------
+# Gradebook URLs and the before/after check
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("postgresql://m@db/x", "postgresql+psycopg2://m@db/x"),
+    ("postgres://m@db/x", "postgresql+psycopg2://m@db/x"),
+    (" postgresql+psycopg2://m@db/x ", "postgresql+psycopg2://m@db/x"),
+    ("sqlite:////tmp/gradebook.db", "sqlite:////tmp/gradebook.db"),
+])
+def test_normalise_db_url(url, expected):
+    assert grading.normalise_db_url(url) == expected
+
+
+def test_redacted_url_hides_the_password():
+    assert grading._redact("postgresql+psycopg2://marker:s3cr%40t@db:5432/g") == (
+        "postgresql+psycopg2://marker:***@db:5432/g")
+    assert grading._redact("sqlite:////x/gradebook.db") == "sqlite:////x/gradebook.db"
+
+
+def test_assignment_state_names_the_students_whose_grades_changed(tmp_path):
+    db = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    with Gradebook(db) as gb:
+        gb.add_assignment("a1")
+        gb.add_notebook("nb", "a1")
+        gb.add_grade_cell("q1", "nb", "a1", max_score=2, cell_type="code")
+        for student in ("s1", "s2"):
+            gb.add_student(student)
+            gb.add_submission("a1", student)
+    before = grading.assignment_state(db, "a1")
+    assert sorted(before) == [grading.ANSWER_KEY_STATE, "s1", "s2"]
+    assert grading.changed_states(before, grading.assignment_state(db, "a1")) == []
+    with Gradebook(db) as gb:
+        gb.find_grade("q1", "nb", "a1", "s2").manual_score = 2
+        gb.find_grade_cell("q1", "nb", "a1").max_score = 5
+        gb.db.commit()
+    assert grading.changed_states(before, grading.assignment_state(db, "a1")) == [
+        grading.ANSWER_KEY_STATE, "s2"]
+    assert grading.assignment_state(db, "no-such-assignment") == {}
