@@ -16,8 +16,9 @@ ASSIGNMENT   ?=
 SUBMISSIONS  ?=
 GRADE_ARGS   ?=
 LAB_ARGS     ?=
+COURSE       ?= assessments
 
-.PHONY: lab test bench student-edition grade datasets lock lint clean help
+.PHONY: lab test bench student-edition grade formgrader datasets lock lint clean help
 
 help:
 	@echo "make lab              set up (first time) and open the course in JupyterLab"
@@ -25,6 +26,7 @@ help:
 	@echo "make bench            print the performance figures (ratios against baselines)"
 	@echo "make student-edition  write dist/student/ (no answer keys, no hidden tests)"
 	@echo "make grade ASSIGNMENT=id SUBMISSIONS=dir   autograde a cohort in parallel (GRADE_ARGS='--workers 4')"
+	@echo "make formgrader       open nbgrader's formgrader on assessments/ to mark written answers"
 	@echo "make datasets         regenerate datasets/ from the seeded generator"
 	@echo "make lock             re-resolve requirements/*.lock and binder/requirements.txt"
 
@@ -76,7 +78,17 @@ student-edition: $(COURSE_STAMP)
 grade: $(GRADE_STAMP)
 	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || { echo "usage: make grade ASSIGNMENT=demo_orientation SUBMISSIONS=path/to/folder [GRADE_ARGS='--workers 4 --cell-timeout 60']"; exit 2; }
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m radcourse.grading $(ASSIGNMENT) \
-	  --submissions "$(SUBMISSIONS)" --course assessments $(GRADE_ARGS); s=$$?; [ $$s -eq 0 -o $$s -eq 3 ]
+	  --submissions "$(SUBMISSIONS)" --course "$(COURSE)" $(GRADE_ARGS); s=$$?; [ $$s -eq 0 -o $$s -eq 3 ]
+
+# Formgrader reads nbgrader_config.py from the server's working folder, so it must start in the
+# course folder (not the repository root, where `make lab` starts); it opens on /formgrader.
+formgrader: $(GRADE_STAMP)
+	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ] && [ "$$(uname)" != "Darwin" ]; then \
+	  echo "No display found: open the URL below in a browser on this machine."; \
+	  NOBROWSER=--no-browser; fi; \
+	if [ "$$(id -u)" = 0 ]; then ROOT=--allow-root; fi; \
+	cd "$(COURSE)" && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" exec "$(CURDIR)/$(JUPYTER)" lab \
+	  $$NOBROWSER $$ROOT --ServerApp.root_dir="$$PWD" --LabApp.default_url=/formgrader $(LAB_ARGS)
 
 datasets: $(COURSE_STAMP)
 	$(PY) -m radcourse.data.build

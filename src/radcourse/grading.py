@@ -148,6 +148,8 @@ def parse_lms_filename(name: str) -> str | None:
 class Discovered:
     submissions: dict[str, dict[str, Path]]  # student -> {notebook name: file}
     problems: list[str] = field(default_factory=list)  # files that could not be attributed
+    # student -> timestamp.txt written by `nbgrader collect` (late penalties use it)
+    timestamps: dict[str, Path] = field(default_factory=dict)
 
 
 def discover(folder: Path, assignment: str, notebooks: Iterable[str]) -> Discovered:
@@ -165,6 +167,8 @@ def discover(folder: Path, assignment: str, notebooks: Iterable[str]) -> Discove
         for sub in nested:
             files = {p.stem: p for p in sorted(sub.glob("*.ipynb"))}
             found.submissions[sub.parent.name] = files
+            if (sub / "timestamp.txt").is_file():
+                found.timestamps[sub.parent.name] = sub / "timestamp.txt"
             found.problems += [
                 f"{sub.parent.name}: {name}.ipynb is not part of {assignment}; ignored"
                 for name in files
@@ -298,12 +302,16 @@ class QuestionStats:
 def question_stats(outcomes: Iterable[Outcome], key: dict[str, list[GradedCell]]) -> list[
     QuestionStats
 ]:
-    """Mean score and share of full marks per autograded item, over graded students only."""
+    """Mean score and share of full marks per autograded item, over graded students only
+    (written answers, marked by hand, get ``n == 0``)."""
     outcomes = [o for o in outcomes if o.graded]
     stats = []
     for notebook, cells in key.items():
         for cell in cells:
             if not cell.grade:
+                continue
+            if cell.solution:  # a written answer: marked by hand (a blank one auto-scores 0)
+                stats.append(QuestionStats(notebook, cell.grade_id, cell.points, 0, None, None))
                 continue
             scores = [
                 o.grades[(notebook, cell.grade_id)][0]
@@ -333,7 +341,7 @@ def format_summary(assignment: str, outcomes: list[Outcome], stats: list[Questio
         f"{len(ungraded)} ungraded",
     ]
     if ungraded:
-        lines.append("Ungraded (not in the totals; export says 'ungraded', never 0):")
+        lines.append("Ungraded (not in the totals; the CSV says 'ungraded', never 0):")
         lines += [f"  {o.student}: {o.reason}" + (f" -- {o.detail}" if o.detail else "")
                   for o in sorted(ungraded, key=lambda o: o.student)]
     warned = [o for o in outcomes if o.warnings]
@@ -357,24 +365,44 @@ def format_summary(assignment: str, outcomes: list[Outcome], stats: list[Questio
 
 
 def write_csv(path: Path, outcomes: list[Outcome], key: dict[str, list[GradedCell]]) -> None:
-    """One row per student: status, reason, total and every item; ungraded is never 0."""
+    """One row per student: status, reason, total and every item; ungraded is never 0.
+
+    The file accumulates over runs: rows of students not in this run (an earlier batch) are kept,
+    those of this run's students replaced. An existing file with other columns (another version
+    of the assignment) is kept as ``<name>.previous.csv``, not overwritten.
+    """
     items = [(nb, c.grade_id) for nb, cells in key.items() for c in cells if c.grade]
-    with open(path, "w", newline="", encoding="utf-8") as fh:
+    header = ["student_id", "status", "reason", "auto_score", "max_score", "awaiting_manual",
+              *[g for _, g in items]]
+    max_total = sum(c.points for cells in key.values() for c in cells if c.grade)
+    rows: dict[str, list[str]] = {}
+    for o in outcomes:
+        if not o.graded:
+            reason = o.reason + (f": {o.detail}" if o.detail else "")
+            rows[o.student] = [o.student, UNGRADED, reason, UNGRADED, f"{max_total:g}", "",
+                               *[UNGRADED] * len(items)]
+            continue
+        cells = [o.grades.get(item, (None, 0.0))[0] for item in items]
+        rows[o.student] = [
+            o.student, "graded", "", f"{sum(s or 0 for s in cells):g}", f"{max_total:g}",
+            str(sum(s is None for s in cells)), *["" if s is None else f"{s:g}" for s in cells],
+        ]
+    path = Path(path)
+    if path.is_file():
+        with open(path, newline="", encoding="utf-8", errors="replace") as fh:
+            previous = list(csv.reader(fh))
+        if previous and previous[0] == header:
+            for row in previous[1:]:
+                if row and row[0] not in rows:
+                    rows[row[0]] = row
+        elif previous:
+            path.replace(path.with_name(path.stem + ".previous.csv"))
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["student_id", "status", "reason", "auto_score", "max_score",
-                         "awaiting_manual", *[g for _, g in items]])
-        max_total = sum(c.points for cells in key.values() for c in cells if c.grade)
-        for o in sorted(outcomes, key=lambda o: o.student):
-            if not o.graded:
-                reason = o.reason + (f": {o.detail}" if o.detail else "")
-                writer.writerow([o.student, UNGRADED, reason, UNGRADED, f"{max_total:g}", "",
-                                 *[UNGRADED] * len(items)])
-                continue
-            cells = [o.grades.get(item, (None, 0.0))[0] for item in items]
-            writer.writerow([
-                o.student, "graded", "", f"{sum(s or 0 for s in cells):g}", f"{max_total:g}",
-                sum(s is None for s in cells), *["" if s is None else f"{s:g}" for s in cells],
-            ])
+        writer.writerow(header)
+        writer.writerows(rows[s] for s in sorted(rows))
+    tmp.replace(path)  # a crash mid-write never leaves half a file
 
 
 class Progress:
@@ -420,22 +448,63 @@ def _nbgrader_cmd(args: list[str], course: Path) -> list[str]:
             f"--CourseDirectory.db_url=sqlite:///{course / 'gradebook.db'}"]
 
 
-def make_template(course: Path, assignment: str, dest: Path) -> Path:
+def fast_gradebook_creation() -> None:
+    """Make nbgrader read its schema version in-process when it creates a gradebook.
+
+    nbgrader 0.9.6's ``Gradebook`` runs ``alembic heads`` in a subprocess for every new database
+    (about 2.5 s here, twice per grading run); the answer is the head of nbgrader's own migration
+    scripts, which alembic's ``ScriptDirectory`` reads in 0.1 s. Same value (a test compares
+    them); if anything about it fails, nbgrader's own function stays.
+    """
+    import nbgrader
+    import nbgrader.api as api
+
+    if getattr(api.get_alembic_version, "radcourse", False):
+        return
+    try:
+        from alembic.script import ScriptDirectory
+
+        head = ScriptDirectory(str(Path(nbgrader.__file__).parent / "alembic")).get_current_head()
+    except Exception:  # keep nbgrader's subprocess version
+        return
+    if head:
+        def get_alembic_version() -> str:
+            return head
+
+        get_alembic_version.radcourse = True
+        api.get_alembic_version = get_alembic_version
+
+
+def make_template(course: Path, assignment: str, dest: Path, worker: Worker | None = None) -> Path:
     """A private course copy with the assignment in its own gradebook, without answer-key notebooks.
 
     Non-notebook files of ``source/<assignment>/`` (data) stay: nbgrader copies them next to each
-    submission. The kernel spec used for grading is written under ``dest/jupyter``.
+    submission. The kernel spec used for grading is written under ``dest/jupyter``. With a
+    ``worker``, ``generate_assignment`` runs there (nbgrader already imported) instead of in a new
+    ``nbgrader`` process.
     """
+    from nbgrader.api import Gradebook
+
     dest.mkdir(parents=True)
     shutil.copy2(course / "nbgrader_config.py", dest / "nbgrader_config.py")
     shutil.copytree(course / "source" / assignment, dest / "source" / assignment,
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-    result = subprocess.run(
-        _nbgrader_cmd(["generate_assignment", assignment, "--force"], dest), cwd=dest,
-        env=_nbgrader_env({}), capture_output=True, text=True, check=False,
-    )
-    if result.returncode != 0:
-        raise GradingError(f"generate_assignment {assignment} failed:\n{result.stderr[-3000:]}")
+    fast_gradebook_creation()
+    with Gradebook(f"sqlite:///{dest / 'gradebook.db'}"):  # created here, quickly
+        pass
+    if worker is not None:
+        answer = worker.request({"action": "generate", "course": str(dest),
+                                 "assignment": assignment, "piddir": str(dest)}, timeout=600)
+        failed = answer is None or not answer["success"]
+        log = (answer or {}).get("log", "the grading worker died")
+    else:
+        result = subprocess.run(
+            _nbgrader_cmd(["generate_assignment", assignment, "--force"], dest), cwd=dest,
+            env=_nbgrader_env({}), capture_output=True, text=True, check=False,
+        )
+        failed, log = result.returncode != 0, result.stderr
+    if failed:
+        raise GradingError(f"generate_assignment {assignment} failed:\n{log[-3000:]}")
     shutil.rmtree(dest / "release", ignore_errors=True)
     for nb in (dest / "source" / assignment).glob("*.ipynb"):
         nb.unlink()  # a submission must not be able to read the answer key from its course copy
@@ -500,10 +569,11 @@ class Worker:
             "RADCOURSE_KERNEL_MEMORY_MB": str(memory_mb),
         })
 
-    def _start(self) -> subprocess.Popen:
+    def start(self) -> subprocess.Popen:
         with open(self.log_path, "a") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "radcourse.grading_worker", "serve"], cwd=self.template,
+                [sys.executable, "-m", "radcourse.grading_worker", "serve"],
+                cwd=self.template.parent,
                 env=self.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True,
                 start_new_session=True,
             )
@@ -512,7 +582,7 @@ class Worker:
     def request(self, request: dict, timeout: float) -> dict | None:
         """Send one request; the answer, or None if the worker died or ``timeout`` passed (the
         worker, its kernels included, is then killed and restarted by the next request)."""
-        proc = self.proc if self.proc and self.proc.poll() is None else self._start()
+        proc = self.proc if self.proc and self.proc.poll() is None else self.start()
         try:
             proc.stdin.write(json.dumps(request) + "\n")
             proc.stdin.flush()
@@ -542,8 +612,10 @@ class Worker:
 
 
 def grade_one(student: str, files: dict[str, Path], template: Path, workroot: Path,
-              settings: Settings, key: dict[str, list[GradedCell]], worker: Worker) -> Outcome:
-    """Autograde one student in a fresh copy of ``template``; read the grades from its gradebook."""
+              settings: Settings, key: dict[str, list[GradedCell]], worker: Worker,
+              timestamp: Path | None = None) -> Outcome:
+    """Autograde one student in a fresh copy of ``template``; read the grades from its gradebook.
+    ``timestamp``: the submission's ``timestamp.txt``, copied so nbgrader records the time."""
     course = workroot / student
     shutil.copytree(template, course, ignore=shutil.ignore_patterns("jupyter"))
     piddir = course / ".pids"
@@ -552,6 +624,8 @@ def grade_one(student: str, files: dict[str, Path], template: Path, workroot: Pa
     sub.mkdir(parents=True)
     for name, path in files.items():
         shutil.copy2(path, sub / f"{name}.ipynb")
+    if timestamp is not None:
+        shutil.copy2(timestamp, sub / "timestamp.txt")
     n_cells = sum(len(c) for c in key.values())
     start = time.monotonic()
     answer = worker.request({
@@ -691,6 +765,38 @@ def _alembic_on_path() -> None:
         os.environ["PATH"] = os.pathsep.join([bindir, os.environ.get("PATH", "")])
 
 
+_STATE_QUERIES = {
+    # Read with plain SQL (five queries, any backend; no UNION: PostgreSQL keeps enum types), not nbgrader's ORM (thousands of lazy loads).
+    "grade cells": """
+        SELECT n.name, bc.name, gc.max_score, gc.cell_type
+        FROM grade_cells gc JOIN base_cell bc ON gc.id = bc.id
+        JOIN notebook n ON bc.notebook_id = n.id JOIN assignment a ON n.assignment_id = a.id
+        WHERE a.name = :assignment""",
+    "source cells": """
+        SELECT n.name, sc.name, sc.checksum, sc.locked
+        FROM source_cell sc JOIN notebook n ON sc.notebook_id = n.id
+        JOIN assignment a ON n.assignment_id = a.id WHERE a.name = :assignment""",
+    "grades": """
+        SELECT sa.student_id, n.name, bc.name, g.auto_score, g.manual_score, g.extra_credit,
+               g.needs_manual_grade, sn.flagged, sa.timestamp
+        FROM grade g JOIN submitted_notebook sn ON g.notebook_id = sn.id
+        JOIN notebook n ON sn.notebook_id = n.id
+        JOIN submitted_assignment sa ON sn.assignment_id = sa.id
+        JOIN assignment a ON sa.assignment_id = a.id JOIN base_cell bc ON g.cell_id = bc.id
+        WHERE a.name = :assignment""",
+    "comments": """
+        SELECT sa.student_id, n.name, bc.name, c.auto_comment, c.manual_comment
+        FROM comment c JOIN submitted_notebook sn ON c.notebook_id = sn.id
+        JOIN notebook n ON sn.notebook_id = n.id
+        JOIN submitted_assignment sa ON sn.assignment_id = sa.id
+        JOIN assignment a ON sa.assignment_id = a.id JOIN base_cell bc ON c.cell_id = bc.id
+        WHERE a.name = :assignment""",
+    "submissions": """
+        SELECT sa.student_id, sa.timestamp FROM submitted_assignment sa
+        JOIN assignment a ON sa.assignment_id = a.id WHERE a.name = :assignment""",
+}
+
+
 def assignment_state(db_url: str, assignment: str) -> dict[str, str]:
     """A digest of everything the gradebook holds for ``assignment``, per student.
 
@@ -698,35 +804,31 @@ def assignment_state(db_url: str, assignment: str) -> dict[str, str]:
     (points, checksums). Taken before and after the submissions run, it shows whether anything
     (a submission that found the database, or a colleague) changed this assignment's grades in
     the meantime, and whose. Works on any backend; on SQLite the whole file is compared too.
+    An empty dict if the gradebook has no such assignment (or no tables yet).
     """
-    from nbgrader.api import Gradebook, MissingEntry
+    from sqlalchemy import create_engine, inspect, text
 
-    _alembic_on_path()
-
-    def digest(rows) -> str:
-        return hashlib.sha256(repr(sorted(rows, key=repr)).encode()).hexdigest()
-
-    with Gradebook(db_url) as gb:
-        try:
-            a = gb.find_assignment(assignment)
-        except MissingEntry:
-            return {}
-        state = {ANSWER_KEY_STATE: digest(
-            [(nb.name, "grade", c.name, c.max_score, c.cell_type) for nb in a.notebooks
-             for c in nb.grade_cells]
-            + [(nb.name, "source", c.name, c.checksum, c.locked) for nb in a.notebooks
-               for c in nb.source_cells]
-        )}
-        for sub in a.submissions:
-            state[sub.student_id] = digest(
-                [(nb.name, "grade", g.name, g.auto_score, g.manual_score, g.extra_credit,
-                  g.needs_manual_grade) for nb in sub.notebooks for g in nb.grades]
-                + [(nb.name, "comment", c.name, c.auto_comment, c.manual_comment)
-                   for nb in sub.notebooks for c in nb.comments]
-                + [(nb.name, "flagged", nb.flagged) for nb in sub.notebooks]
-                + [("timestamp", str(sub.timestamp))]
-            )
-    return state
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as con:
+            if "grade" not in inspect(con).get_table_names():
+                return {}
+            rows = {name: [tuple(str(v) for v in r)
+                           for r in con.execute(text(q), {"assignment": assignment})]
+                    for name, q in _STATE_QUERIES.items()}
+    finally:
+        engine.dispose()
+    if not rows["grade cells"]:
+        return {}
+    per_student: dict[str, list] = {s: [("submitted", t)] for s, t in rows["submissions"]}
+    for kind in ("grades", "comments"):
+        for row in rows[kind]:
+            per_student.setdefault(row[0], []).append((kind, *row[1:]))
+    digest = {k: hashlib.sha256(repr(sorted(v)).encode()).hexdigest()
+              for k, v in per_student.items()}
+    answer_key = sorted(rows["grade cells"]) + sorted(rows["source cells"])
+    digest[ANSWER_KEY_STATE] = hashlib.sha256(repr(answer_key).encode()).hexdigest()
+    return digest
 
 
 def changed_states(before: dict[str, str], after: dict[str, str]) -> list[str]:
@@ -782,6 +884,7 @@ class Report:
     problems: list[str]
     summary: str
     seconds: float
+    phases: dict[str, float] = field(default_factory=dict)  # checks, template, grading, merge (s)
 
 
 def grade_cohort(assignment: str, submissions: Path, course: Path, *, workers: int | None = None,
@@ -791,6 +894,7 @@ def grade_cohort(assignment: str, submissions: Path, course: Path, *, workers: i
                  on_outcome: Callable[[Outcome], None] | None = None) -> Report:
     start = time.monotonic()
     _alembic_on_path()
+    fast_gradebook_creation()
     course = Path(course).resolve()
     db_url = normalise_db_url(db_url or os.environ.get("RADCOURSE_GRADEBOOK_URL", "") or (
         f"sqlite:///{course / 'gradebook.db'}"))
@@ -819,28 +923,39 @@ def grade_cohort(assignment: str, submissions: Path, course: Path, *, workers: i
     for o in outcomes.values():
         if not o.graded:
             progress.step(f"{o.student}: {o.reason}")
+    phases = {"checks": time.monotonic() - start}
     with tempfile.TemporaryDirectory(prefix="radcourse-grading-") as tmp:
-        template = make_template(course, assignment, Path(tmp) / "template")
-        template_db = f"sqlite:///{template / 'gradebook.db'}"
-        ensure_assignment(db_url, template_db, assignment)
-        sqlite_file = _sqlite_path(db_url)
-        before_file = _file_digest(sqlite_file) if sqlite_file else None
-        before = assignment_state(db_url, assignment)
-        workroot = Path(tmp) / "work"
-        workroot.mkdir()
+        template = Path(tmp) / "template"
         n_workers = max(1, min(workers or os.cpu_count() or 1, len(to_grade) or 1))
         idle: queue.Queue[Worker] = queue.Queue()
-        for i in range(n_workers):
-            idle.put(Worker(template, memory_mb, Path(tmp) / f"worker-{i}.log"))
-
-        def task(student: str, files: dict[str, Path]) -> Outcome:
-            worker = idle.get()
-            try:
-                return grade_one(student, files, template, workroot, settings, key, worker)
-            finally:
-                idle.put(worker)
-
         try:
+            for i in range(n_workers if to_grade else 0):
+                worker = Worker(template, memory_mb, Path(tmp) / f"worker-{i}.log")
+                worker.start()  # nbgrader's import in the workers overlaps the template build
+                idle.put(worker)
+            mark = time.monotonic()
+            first = idle.get() if to_grade else None
+            try:
+                make_template(course, assignment, template, first)
+            finally:
+                if first is not None:
+                    idle.put(first)
+            ensure_assignment(db_url, f"sqlite:///{template / 'gradebook.db'}", assignment)
+            sqlite_file = _sqlite_path(db_url)
+            before_file = _file_digest(sqlite_file) if sqlite_file else None
+            before = assignment_state(db_url, assignment)
+            workroot = Path(tmp) / "work"
+            workroot.mkdir()
+            phases["template"], mark = time.monotonic() - mark, time.monotonic()
+
+            def task(student: str, files: dict[str, Path]) -> Outcome:
+                worker = idle.get()
+                try:
+                    return grade_one(student, files, template, workroot, settings, key, worker,
+                                     found.timestamps.get(student))
+                finally:
+                    idle.put(worker)
+
             with ThreadPoolExecutor(max_workers=n_workers) as pool:
                 futures = {pool.submit(task, s, f): s for s, f in to_grade.items()}
                 for future in as_completed(futures):
@@ -857,6 +972,7 @@ def grade_cohort(assignment: str, submissions: Path, course: Path, *, workers: i
         finally:
             while not idle.empty():
                 idle.get().close()
+        phases["grading"], mark = time.monotonic() - mark, time.monotonic()
         changed = changed_states(before, assignment_state(db_url, assignment))
         if changed or (sqlite_file and _file_digest(sqlite_file) != before_file):
             whose = (f" ({assignment}: {', '.join(changed[:10])}"
@@ -867,12 +983,13 @@ def grade_cohort(assignment: str, submissions: Path, course: Path, *, workers: i
                 "they have finished; if not, a submission may have written to it: compare with "
                 "your backup before going on.")
         _merge_all(db_url, assignment, course, workroot, list(outcomes.values()), key)
+        phases["merge"] = time.monotonic() - mark
     ordered = [outcomes[s] for s in sorted(outcomes)]
     stats = question_stats(ordered, key)
     if csv_path:
         write_csv(Path(csv_path), ordered, key)
     summary = format_summary(assignment, ordered, stats, found.problems)
-    return Report(ordered, stats, found.problems, summary, time.monotonic() - start)
+    return Report(ordered, stats, found.problems, summary, time.monotonic() - start, phases)
 
 
 def _merge_all(db_url: str, assignment: str, course: Path, workroot: Path,
@@ -929,7 +1046,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(report.summary)
-    print(f"CSV: {csv_path}  ({report.seconds:.0f} s)")
+    times = ", ".join(f"{k} {v:.0f} s" for k, v in report.phases.items())
+    print(f"CSV: {csv_path}  ({report.seconds:.0f} s: {times})")
     return 0 if all(o.graded for o in report.outcomes) else 3
 
 

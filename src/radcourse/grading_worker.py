@@ -7,7 +7,8 @@
 JSON request per line on stdin, ``{"course": DIR, "assignment": A, "student": S, "cell_timeout":
 N, "piddir": DIR}``, runs nbgrader's autograde for that student *in that course directory* (a
 private copy with its own gradebook) and answers one JSON line ``{"student": S, "success": bool,
-"log": str}``. Its real stdout is kept for those answers only: fd 1 is pointed at stderr first, so
+"log": str}``. ``{"action": "generate", "course": DIR, "assignment": A}`` runs
+``generate_assignment`` there instead (the grading template). Its real stdout is kept for those answers only: fd 1 is pointed at stderr first, so
 nothing a kernel prints can forge an answer.
 
 **kernel launcher**:
@@ -42,29 +43,43 @@ def limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def autograde(request: dict) -> dict:
-    """Autograde one student with nbgrader's Python API, configured like the command line."""
+def _api(course: str, request: dict):
+    """nbgrader's Python API for a course folder, configured like the command line there."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config, PyFileConfigLoader
 
-    course = request["course"]
     config = PyFileConfigLoader("nbgrader_config.py", path=course).load_config()
     overrides = Config()
     overrides.CourseDirectory.root = course
     overrides.CourseDirectory.db_url = f"sqlite:///{os.path.join(course, 'gradebook.db')}"
-    overrides.ExecutePreprocessor.timeout = int(request["cell_timeout"])
-    overrides.ExecutePreprocessor.kernel_name = request["kernel_name"]
+    if "cell_timeout" in request:
+        overrides.ExecutePreprocessor.timeout = int(request["cell_timeout"])
+    if "kernel_name" in request:
+        overrides.ExecutePreprocessor.kernel_name = request["kernel_name"]
     config.merge(overrides)
-    os.environ[PIDDIR_ENV] = request["piddir"]
     os.chdir(course)
-    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
-    result = api.autograde(request["assignment"], request["student"], force=True, create=True)
+    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+def autograde(request: dict) -> dict:
+    """Autograde one student (``{"action": "autograde"}``, the default), or generate the
+    assignment in a course folder (``{"action": "generate"}``, for the grading template)."""
+    if request.get("action") == "generate":
+        result = _api(request["course"], request).generate_assignment(
+            request["assignment"], force=True, create=True)
+    else:
+        os.environ[PIDDIR_ENV] = request["piddir"]
+        result = _api(request["course"], request).autograde(
+            request["assignment"], request["student"], force=True, create=True)
     log = (result.get("log") or "") + (result.get("error") or "")
-    return {"student": request["student"], "success": bool(result.get("success")), "log": log}
+    return {"student": request.get("student"), "success": bool(result.get("success")),
+            "log": log}
 
 
 def serve() -> None:
+    from nbgrader.apps import NbGraderAPI  # noqa: F401 -- import now, while the parent is busy
+
     answers = os.fdopen(os.dup(1), "w", buffering=1)  # not inherited by kernels
     os.dup2(2, 1)
     sys.stdout = sys.stderr

@@ -353,3 +353,49 @@ def test_assignment_state_names_the_students_whose_grades_changed(tmp_path):
     assert grading.changed_states(before, grading.assignment_state(db, "a1")) == [
         grading.ANSWER_KEY_STATE, "s2"]
     assert grading.assignment_state(db, "no-such-assignment") == {}
+
+
+def test_fast_gradebook_creation_reads_the_same_schema_version_as_nbgrader():
+    import subprocess
+
+    import nbgrader.api
+    from nbgrader.dbutil import _temp_alembic_ini
+
+    grading.fast_gradebook_creation()
+    assert nbgrader.api.get_alembic_version.radcourse
+    with _temp_alembic_ini("sqlite:////tmp/gradebook.db") as ini:  # what nbgrader runs
+        heads = subprocess.check_output(["alembic", "-c", ini, "heads"], text=True)
+    assert nbgrader.api.get_alembic_version() == heads.split()[0]
+
+
+def test_csv_accumulates_over_runs_and_keeps_a_file_with_other_columns(tmp_path):
+    path = tmp_path / "grades.csv"
+    write_csv(path, [Outcome("s2", reason="kernel died")], KEY)
+    write_csv(path, [Outcome("s1", grades={("nb", "a"): (1.0, 1), ("nb", "b"): (2.0, 2),
+                                           ("nb", "w"): (None, 2)})], KEY)
+    rows = {r["student_id"]: r for r in csv.DictReader(open(path))}
+    assert rows["s1"]["auto_score"] == "3" and rows["s2"]["status"] == "ungraded"
+    write_csv(path, [Outcome("s2", grades={("nb", "a"): (0.0, 1), ("nb", "b"): (0.0, 2),
+                                           ("nb", "w"): (None, 2)})], KEY)  # s2 resubmitted
+    rows = {r["student_id"]: r for r in csv.DictReader(open(path))}
+    assert rows["s2"]["status"] == "graded" and rows["s1"]["auto_score"] == "3"
+    other = {"nb": KEY["nb"][:1]}  # the assignment changed: other columns
+    write_csv(path, [Outcome("s3", grades={("nb", "a"): (1.0, 1)})], other)
+    assert [r["student_id"] for r in csv.DictReader(open(path))] == ["s3"]
+    kept = list(csv.DictReader(open(tmp_path / "grades.previous.csv")))
+    assert [r["student_id"] for r in kept] == ["s1", "s2"]
+
+
+def test_written_answers_are_reported_as_marked_by_hand_even_when_blank():
+    outcomes = [Outcome("s1", grades={("nb", "a"): (1.0, 1), ("nb", "b"): (2.0, 2),
+                                      ("nb", "w"): (0.0, 2)})]  # a blank written answer
+    stats = {s.grade_id: s for s in question_stats(outcomes, KEY)}
+    assert stats["w"].n == 0 and stats["w"].mean is None
+    assert "(marked by hand)" in grading.format_summary("x", outcomes, list(stats.values()))
+
+
+def test_discover_keeps_nbgrader_collect_timestamps(tmp_path):
+    corpus.write_nbgrader_style(tmp_path, {"s1": corpus.honest, "s2": corpus.honest})
+    (tmp_path / "s1" / ASSIGNMENT / "timestamp.txt").write_text("2026-11-20 17:05:00.000000 UTC")
+    found = discover(tmp_path, ASSIGNMENT, [ASSIGNMENT])
+    assert list(found.timestamps) == ["s1"] and found.problems == []
