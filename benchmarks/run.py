@@ -3,6 +3,7 @@
     python benchmarks/run.py                    # everything (footprint takes a few minutes)
     python benchmarks/run.py --only notebooks   # one benchmark
     python benchmarks/run.py --skip-footprint --repeat 5
+    python benchmarks/run.py --only grading --grading-n 10   # a quick cohort-grading run
 
 Every figure is a ratio against a baseline measured in the same run. Exit status: 0 when every
 benchmark ran (over-target rows are reported, not fatal, unless --strict), 1 when one errored,
@@ -34,13 +35,15 @@ BENCHMARK_MODULES = (
     "benchmarks.footprint",
     "benchmarks.explorer",
     "benchmarks.bias",
+    "benchmarks.grading",
 )
 DEFAULT_JSON = REPO / "benchmarks" / "results" / "latest.json"
 LEGEND = (
     "\nratio = value / baseline, both measured in this run; PASS when ratio <= target.\n"
     "notebook time: median of {repeat} FAST run(s) (kernel start to shutdown) vs the empty "
     "notebook's;\npeak kernel memory: largest ru_maxrss of the runs (1 MB = 1 MiB) vs the 400 MB "
-    "budget;\nfootprint: site-packages bytes on disk, no symlinks followed."
+    "budget;\nfootprint: site-packages bytes on disk, no symlinks followed;\ngrading: wall "
+    "times of one run each (make grade, serial nbgrader autograde, trivial-notebook floor)."
 )
 
 
@@ -64,11 +67,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="leave out the installed-footprint benchmark (it builds two venvs)",
     )
     p.add_argument("--repeat", type=int, default=3, help="runs per notebook; the median is kept")
+    p.add_argument(
+        "--grading-n",
+        type=int,
+        default=100,
+        help="synthetic submissions graded by the grading benchmark (default 100)",
+    )
     p.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write the results")
     p.add_argument("--strict", action="store_true", help="exit 2 when a figure is over target")
     args = p.parse_args(argv)
     if args.repeat < 1:
         p.error("--repeat must be at least 1")
+    if args.grading_n < 1:
+        p.error("--grading-n must be at least 1")
     return args
 
 
@@ -98,7 +109,12 @@ def main(argv: list[str] | None = None) -> int:
     names = selected(args)
     started = datetime.now(UTC)
     with tempfile.TemporaryDirectory(prefix="radcourse-bench-") as tmp:
-        ctx = Context(repo=REPO, repeat=args.repeat, workdir=Path(tmp))
+        ctx = Context(
+            repo=REPO,
+            repeat=args.repeat,
+            workdir=Path(tmp),
+            options={"grading_n": args.grading_n},
+        )
         rows = run(names, ctx)
     print(format_table(rows))
     print(LEGEND.format(repeat=args.repeat))
@@ -107,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round((datetime.now(UTC) - started).total_seconds(), 1),
         "benchmarks": names,
         "repeat": args.repeat,
+        "grading_n": args.grading_n,
         "python": platform.python_version(),
         "machine": platform.platform(),
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -267,3 +268,160 @@ def test_stack_rows_compare_each_notebook_with_the_stack_import_floor():
     rows = stack_rows(samples, {"modules/broken.ipynb": "Error"})
     assert [(r.item, r.value, r.baseline) for r in rows] == [("modules/x.ipynb", 1.5, 1.1)]
     assert stack_rows({EMPTY_NAME: [(0.5, 1)]}, {}) == []
+
+
+# --- cohort grading benchmark -----------------------------------------------------------------
+
+DEMO_KEY = (
+    Path(__file__).resolve().parents[2]
+    / "assessments" / "source" / "demo_orientation" / "demo_orientation.ipynb"
+)
+
+
+def _demo_key():
+    return nbformat.read(DEMO_KEY, as_version=4)
+
+
+def test_grading_benchmark_is_registered():
+    import benchmarks.grading  # noqa: F401 -- importing the module registers it
+
+    assert "grading" in REGISTRY
+
+
+def test_build_submission_levels_replace_answers_from_the_end_of_the_list():
+    from benchmarks.grading import LEVELS, WRONG_ANSWERS, build_submission, cell_by_id
+
+    key = _demo_key()
+    before = nbformat.writes(key)
+    answers = [grade_id for grade_id, _, _ in WRONG_ANSWERS]
+    assert LEVELS == 4
+    assert nbformat.writes(build_submission(key, LEVELS - 1)) == before  # the key itself
+    for level in range(LEVELS):
+        nb = build_submission(key, level)
+        changed = [g for g in answers if cell_by_id(nb, g).source != cell_by_id(key, g).source]
+        assert changed == answers[: LEVELS - 1 - level]
+        # metadata and cell layout untouched: every submission can be graded
+        assert [c.metadata for c in nb.cells] == [c.metadata for c in key.cells]
+        nbformat.validate(nb)
+    assert nbformat.writes(key) == before  # the key was not modified
+    with pytest.raises(ValueError):
+        build_submission(key, LEVELS)
+    with pytest.raises(ValueError):
+        build_submission(key, -1)
+
+
+def test_expected_scores_and_cohort_levels():
+    from benchmarks.grading import AUTO_MARKS, cohort_levels, expected_auto_score, student_ids
+
+    assert [expected_auto_score(level) for level in range(4)] == [3, 5, 6, 7]
+    assert AUTO_MARKS == 7
+    assert student_ids(3) == ["s000", "s001", "s002"]
+    assert student_ids(1001)[-1] == "s1000" and len(set(student_ids(1001))) == 1001
+    levels = cohort_levels(6)
+    assert list(levels.values()) == [0, 1, 2, 3, 0, 1]
+    assert sorted(levels) == list(levels)
+
+
+def test_graded_cell_ids_of_the_demo():
+    from benchmarks.grading import graded_cell_ids
+
+    ids = graded_cell_ids(_demo_key())
+    assert len(ids) == 8 and "demo-q4-answer" in ids and "demo-q1-answer" not in ids
+
+
+def test_trivial_notebook_metadata_and_filled_release():
+    from benchmarks.grading import (
+        TRIVIAL_ANSWER_ID,
+        TRIVIAL_TEST_ID,
+        fill_answers,
+        graded_cell_ids,
+        trivial_notebook,
+    )
+
+    nb = trivial_notebook()
+    nbformat.validate(nb)
+    answer, test = (c.metadata["nbgrader"] for c in nb.cells)
+    assert answer == {"grade": False, "grade_id": TRIVIAL_ANSWER_ID, "locked": False,
+                      "schema_version": 3, "solution": True, "task": False}
+    assert test == {"grade": True, "grade_id": TRIVIAL_TEST_ID, "locked": True, "points": 1,
+                    "schema_version": 3, "solution": False, "task": False}
+    assert "answer = 1" in nb.cells[0].source and nb.cells[1].source == "assert answer == 1"
+    assert graded_cell_ids(nb) == [TRIVIAL_TEST_ID]
+    release = trivial_notebook()
+    release.cells[0].source = "raise NotImplementedError()"
+    filled = fill_answers(release, {TRIVIAL_ANSWER_ID: "answer = 1"})
+    assert filled.cells[0].source == "answer = 1"
+    assert release.cells[0].source == "raise NotImplementedError()"  # a copy was filled
+    with pytest.raises(ValueError):
+        fill_answers(release, {TRIVIAL_TEST_ID: "pass"})
+    with pytest.raises(KeyError):
+        fill_answers(release, {"nope": "x"})
+
+
+def test_compare_and_check_scores():
+    from benchmarks.grading import check_cohort_scores, compare_scores, sort_scores
+
+    rows = [("s001", "q1", 1.0), ("s000", "q2", None), ("s000", "q1", 0.0), ("s001", "q2", None)]
+    assert sort_scores(rows)[0] == ("s000", "q1", 0.0)
+    assert compare_scores(rows, list(reversed(rows))) == ""
+    diff = compare_scores(rows, [*rows[:3], ("s001", "q2", 2.0)])
+    assert "only in make grade" in diff and "only in nbgrader" in diff
+    assert "3 vs 4" in compare_scores(rows[:3], rows)
+    # levels 0 and 3 of the demo are worth 3 and 7 autograded marks
+    good = [("s000", "a", 3.0), ("s000", "b", None), ("s001", "a", 7.0), ("s001", "b", None)]
+    assert check_cohort_scores(good, {"s000": 0, "s001": 3}, ["a", "b"]) == ""
+    assert "expected 2 × 2 = 4" in check_cohort_scores(good[:3], {"s000": 0, "s001": 3},
+                                                       ["a", "b"])
+    wrong = check_cohort_scores(good, {"s000": 3, "s001": 3}, ["a", "b"])
+    assert "s000: 3 instead of 7" in wrong
+    assert "duplicate" in check_cohort_scores(
+        [*good[:3], ("s001", "a", 0.0)], {"s000": 0, "s001": 0}, ["a", "b"])
+
+
+def test_grading_rows_ratios_targets_and_errors():
+    from benchmarks.grading import (
+        ITEM_FLOOR,
+        ITEM_OURS_ABS,
+        ITEM_PER_SUBMISSION,
+        ITEM_SERIAL,
+        ITEM_SPEEDUP,
+        grading_rows,
+    )
+
+    rows = {r.item: r for r in grading_rows(100, 100.0, 200.0, 80.0)}
+    per = rows[ITEM_PER_SUBMISSION]
+    assert (per.value, per.baseline, per.ratio, per.target, per.status) == (
+        1.0, 0.8, 1.25, 1.5, PASS)
+    speed = rows[ITEM_SPEEDUP]
+    assert (speed.value, speed.baseline, speed.ratio) == (100.0, 200.0, 0.5)
+    assert speed.target == pytest.approx(1 / 1.7, abs=1e-3) and speed.status == PASS
+    assert "speed-up 2.00×" in speed.note and "≥ 1.7×" in speed.note
+    assert rows[ITEM_SERIAL].ratio == 2.5 and rows[ITEM_SERIAL].status == INFO
+    assert rows[ITEM_OURS_ABS].value == 1.0 and rows[ITEM_FLOOR].value == 0.8
+    # a speed-up of 1.6× is over target, 1.7× passes
+    assert {r.item: r for r in grading_rows(10, 10.0, 16.0, 8.0)}[ITEM_SPEEDUP].status == OVER
+    assert {r.item: r for r in grading_rows(10, 10.0, 17.0, 8.0)}[ITEM_SPEEDUP].status == PASS
+    failed = {r.item: r for r in grading_rows(100, None, 200.0, 80.0, {"ours": "3 ungraded"})}
+    assert failed[ITEM_PER_SUBMISSION].status == ERROR and "3 ungraded" in (
+        failed[ITEM_SPEEDUP].error)
+    assert failed[ITEM_SERIAL].status == INFO and failed[ITEM_FLOOR].status == INFO
+    mismatch = {r.item: r for r in grading_rows(100, 100.0, 200.0, 80.0,
+                                                {"serial": "scores differ"})}
+    assert mismatch[ITEM_SPEEDUP].status == ERROR and mismatch[ITEM_PER_SUBMISSION].status == PASS
+
+
+def test_autograding_log_lines_are_counted():
+    from benchmarks.grading import count_autograding
+
+    assert count_autograding(
+        "[AutogradeApp | INFO] Autograding /c/autograded/s001/demo/demo.ipynb\n")
+    assert not count_autograding("[AutogradeApp | INFO] Sanitizing /c/submitted/s001/demo.ipynb")
+
+
+def test_private_gradebooks_hides_and_restores_the_shared_url(monkeypatch):
+    from benchmarks.grading import private_gradebooks
+
+    monkeypatch.setenv("RADCOURSE_GRADEBOOK_URL", "postgresql+psycopg2://x@h/db")
+    with private_gradebooks():
+        assert "RADCOURSE_GRADEBOOK_URL" not in os.environ
+    assert os.environ["RADCOURSE_GRADEBOOK_URL"] == "postgresql+psycopg2://x@h/db"
