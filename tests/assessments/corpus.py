@@ -93,6 +93,16 @@ def patched_builtins(nb):
     return _dump(nb)
 
 
+def hidden_errors(nb):
+    """Wrong Q1 answers behind a custom exception handler that prints nothing."""
+    cell(nb, "demo-q1-answer").source = (
+        "get_ipython().set_custom_exc((BaseException,), lambda *args, **kwargs: None)\n"
+        "def sensitivity(tp, fn):\n    return 0.5\n\n"
+        "def specificity(tn, fp):\n    return 0.5\n"
+    )
+    return _dump(nb)
+
+
 def memory_hog(nb):
     c = cell(nb, "demo-q2-answer")
     c.source = "_big = bytearray(3 * 1024 ** 3)\n" + c.source
@@ -189,6 +199,7 @@ CASES: dict[str, tuple[Callable, dict[str, float] | str, str | None]] = {
     "alwayseq": (always_equal, {**FULL, "demo-q3-false-negatives": 0.0}, None),
     "isclose": (patched_isclose, {**FULL, "demo-q2-ppv": 0.0}, None),
     "builtins": (patched_builtins, {**FULL, "demo-q2-ppv": 0.0}, None),
+    "hiddenexc": (hidden_errors, {**FULL, **Q1_ZERO}, None),
     "reader": (reads_files, {**FULL, **Q1_ZERO}, None),
 }
 

@@ -24,11 +24,13 @@ blank release zero. This file
     ``status_counts``, a case-sensitive and a regular-expression ``priorities_mentioning``: each
     loses exactly the marks it should.
 
-A known limit, not tested here because no test cell can close it: a student cell that installs an
-IPython custom exception handler (``get_ipython().set_custom_exc((Exception,), ...)``) suppresses
-the error output of every failing check, and nbgrader scores a test cell without an error output
-as passed. The kernel still replies ``status: error`` for those cells, which the autograder could
-check (nbclient's ``on_cell_executed`` hook).
+Caught by the grading pipeline rather than by the test cells (these tests score cells with
+plain nbclient): a custom IPython exception handler (``get_ipython().set_custom_exc``) that
+hides every failing check's error output -- under ``nbgrader autograde`` nbgrader's Execute
+preprocessor adds an error output whenever the kernel replies ``status: error``, and
+``sys.displayhook(value)`` called from a function the tests call -- the course's
+``nbgrader_config.py`` scores 0 a test cell with an error or more than one result
+(``tests/assessments/test_grading.py``, cases ``hiddenexc`` and the config tests).
 """
 
 from __future__ import annotations

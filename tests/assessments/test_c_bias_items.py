@@ -31,14 +31,15 @@ blank release zero. This file
     the highest that reaches the target, AUCs rounded before taking the gap, and answers that are
     right but spelt differently ("prioritization", " c "), and a right number given as text.
 
-Known limits, not tested here because no test cell can close them (the code of a submission runs
-in the same kernel as the tests): a student cell that installs an IPython custom exception handler
-(``get_ipython().set_custom_exc``) hides the error output of every failing check; and student code
-that calls ``sys.displayhook(value)`` from inside a function the tests call puts an
-``execute_result`` into the test cell's outputs, which ``determine_grade`` reads as part marks
-before it looks at the error that follows. Neither C_bias test cell ever produces an
-``execute_result`` itself (no cell ends in an expression), so the autograder could treat one as
-tampering. A student who patches pandas or the course's data loaders is also out of reach.
+Caught by the grading pipeline rather than by the test cells (these tests score cells with
+plain nbclient): a custom IPython exception handler (``get_ipython().set_custom_exc``) that
+hides every failing check's error output -- under ``nbgrader autograde`` nbgrader's Execute
+preprocessor adds an error output whenever the kernel replies ``status: error``, and
+``sys.displayhook(value)`` called from a function the tests call -- the course's
+``nbgrader_config.py`` scores 0 a test cell with an error or more than one result
+(``tests/assessments/test_grading.py``, cases ``hiddenexc`` and the config tests).
+
+Known limit: a student who patches pandas or the course's data loaders is out of reach.
 """
 
 from __future__ import annotations

@@ -20,6 +20,8 @@ submission must score, and why:
 - ``math.isclose`` monkeypatched: no effect (the tests do not use it);
 - ``abs``, ``float`` and ``isinstance`` rebound in the builtins module, with wrong Q2 answers: Q2
   still scores 0 (the tests take ``float`` and ``str`` from literals and use no ``abs``);
+- a custom IPython exception handler that hides every error, with wrong Q1 answers: Q1 scores 0
+  (nbgrader's Execute preprocessor adds an error output when the kernel reply says error);
 - a cell that reads /etc/passwd, rewrites every gradebook it can find and looks for the answer
   key: the grades are unchanged, the answer key is not in the grading copy.
 """
