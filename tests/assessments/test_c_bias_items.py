@@ -31,13 +31,9 @@ blank release zero. This file
     the highest that reaches the target, AUCs rounded before taking the gap, and answers that are
     right but spelt differently ("prioritization", " c "), and a right number given as text.
 
-Caught by the grading pipeline rather than by the test cells (these tests score cells with
-plain nbclient): a custom IPython exception handler (``get_ipython().set_custom_exc``) that
-hides every failing check's error output -- under ``nbgrader autograde`` nbgrader's Execute
-preprocessor adds an error output whenever the kernel replies ``status: error``, and
-``sys.displayhook(value)`` called from a function the tests call -- the course's
-``nbgrader_config.py`` scores 0 a test cell with an error or more than one result
-(``tests/assessments/test_grading.py``, cases ``hiddenexc`` and the config tests).
+Two attacks no test cell can stop -- a custom IPython exception handler that hides errors, and
+``sys.displayhook`` from a function the tests call -- are stopped by the grading pipeline and
+tested there (``test_grading.py``, ``test_nbgrader_config.py``).
 
 Known limit: a student who patches pandas or the course's data loaders is out of reach.
 """
