@@ -10,7 +10,6 @@ PIP          := $(PY) -m pip --disable-pip-version-check -q
 JUPYTER      := $(VENV)/bin/jupyter
 COURSE_STAMP := $(VENV)/.radcourse-course
 DEV_STAMP    := $(VENV)/.radcourse-dev
-GRADE_STAMP  := $(VENV)/.radcourse-grade
 PYTEST_ARGS  ?=
 ASSIGNMENT   ?=
 SUBMISSIONS  ?=
@@ -35,8 +34,11 @@ $(PY):
 	  f"radcourse needs Python 3.11 (found {sys.version.split()[0]}); set PYTHON=/path/to/python3.11"'
 	$(PYTHON) -m venv $(VENV)
 
-$(COURSE_STAMP): requirements/course.lock pyproject.toml | $(PY)
+# The PostgreSQL driver (pinned in dev.lock, no dependencies) lets lecturers keep the gradebook on
+# a server (postgresql+psycopg2://...); Binder installs binder/requirements.txt and never gets it.
+$(COURSE_STAMP): requirements/course.lock requirements/dev.lock pyproject.toml | $(PY)
 	$(PIP) install -r requirements/course.lock
+	$(PIP) install --no-deps "$$(grep -i '^psycopg2-binary==' requirements/dev.lock)"
 	$(PIP) install --no-deps -e .
 	$(JUPYTER) server extension enable --sys-prefix nbgrader.server_extensions.formgrader >/dev/null
 	$(JUPYTER) labextension enable --level=sys_prefix @jupyter/nbgrader >/dev/null
@@ -45,12 +47,6 @@ $(COURSE_STAMP): requirements/course.lock pyproject.toml | $(PY)
 
 $(DEV_STAMP): requirements/dev.lock $(COURSE_STAMP)
 	$(PIP) install -r requirements/dev.lock
-	@touch $@
-
-# Lecturers: the course plus the PostgreSQL driver (pinned in dev.lock; it has no dependencies),
-# so that a department gradebook URL (postgresql+psycopg2://...) works. Binder never gets it.
-$(GRADE_STAMP): requirements/dev.lock $(COURSE_STAMP)
-	$(PIP) install --no-deps "$$(grep -i '^psycopg2-binary==' requirements/dev.lock)"
 	@touch $@
 
 # On a machine with no display JupyterLab is started with --no-browser: it prints the URL
@@ -75,14 +71,14 @@ student-edition: $(COURSE_STAMP)
 	$(PY) -m radcourse.tools.edition --out dist/student
 
 # Exit status 3 means some submissions could not be graded; the summary names them, so make succeeds.
-grade: $(GRADE_STAMP)
+grade: $(COURSE_STAMP)
 	@test -n "$(ASSIGNMENT)" -a -n "$(SUBMISSIONS)" || { echo "usage: make grade ASSIGNMENT=demo_orientation SUBMISSIONS=path/to/folder [GRADE_ARGS='--workers 4 --cell-timeout 60']"; exit 2; }
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m radcourse.grading $(ASSIGNMENT) \
 	  --submissions "$(SUBMISSIONS)" --course "$(COURSE)" $(GRADE_ARGS); s=$$?; [ $$s -eq 0 -o $$s -eq 3 ]
 
 # Formgrader reads nbgrader_config.py from the server's working folder, so it must start in the
 # course folder (not the repository root, where `make lab` starts); it opens on /formgrader.
-formgrader: $(GRADE_STAMP)
+formgrader: $(COURSE_STAMP)
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ] && [ "$$(uname)" != "Darwin" ]; then \
 	  echo "No display found: open the URL below in a browser on this machine."; \
 	  NOBROWSER=--no-browser; fi; \
