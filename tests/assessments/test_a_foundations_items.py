@@ -36,11 +36,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
-from nbgrader.utils import determine_grade
 
 from radcourse.glossary import lookup
 from radcourse.pathway import is_accepted, stages, tasks, vignettes
+
+from .harness import ATTACK, cell_by_id, graded_code_cells, nbgrader_meta, run_and_score
+from .harness import with_answers as _with_answers
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCE = REPO / "assessments" / "source" / "A_foundations" / "A_foundations.ipynb"
@@ -64,21 +65,20 @@ POINTS = {
 MANUAL = {"A-q6-answer": 6}
 
 
-def nbgrader_meta(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
+def with_answers(answers: dict[str, str]) -> nbformat.NotebookNode:
+    """The answer key with the named answer cells' code replaced (the others keep the key)."""
+    return _with_answers(SOURCE, ANSWER_CELLS, answers)
+
+
+def autograde(nb, tmp_path: Path) -> dict[str, float]:
+    """Run the notebook in a fresh kernel; {test grade_id: score} as nbgrader scores it."""
+    scores = run_and_score(nb, tmp_path)
+    assert set(scores) == set(POINTS)
+    return scores
 
 
 def source_nb() -> nbformat.NotebookNode:
     return nbformat.read(SOURCE, as_version=4)
-
-
-def cell_by_id(nb, cell_id: str):
-    return next(c for c in nb.cells if c.get("id") == cell_id)
-
-
-def graded_code_cells(nb) -> list:
-    return [c for c in nb.cells if c.cell_type == "code" and nbgrader_meta(c).get("grade")
-            and not nbgrader_meta(c).get("solution")]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -163,29 +163,6 @@ def test_q3_definitions_are_the_glossary_openings_and_the_key_matches():
 
 # --------------------------------------------------------------------------------------------------
 # Slow: crafted answers, run in a kernel and scored as nbgrader scores them
-
-
-def with_answers(answers: dict[str, str]) -> nbformat.NotebookNode:
-    """The answer key with the named answer cells' code replaced (the others keep the key)."""
-    nb = source_nb()
-    assert set(answers) <= ANSWER_CELLS
-    for cell in nb.cells:
-        if cell.get("id") in answers:
-            cell.source = answers[cell.get("id")]
-    return nb
-
-
-def autograde(nb, tmp_path: Path) -> dict[str, float]:
-    """Run the notebook in a fresh kernel; {test grade_id: score} as nbgrader scores it."""
-    client = NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(tmp_path)}})
-    client.execute()
-    scores = {}
-    for cell in graded_code_cells(nb):
-        score, max_score = determine_grade(cell)
-        assert max_score == POINTS[nbgrader_meta(cell)["grade_id"]]
-        scores[nbgrader_meta(cell)["grade_id"]] = float(score)
-    return scores
 
 
 LIAR_CLASSES = '''
@@ -294,77 +271,6 @@ def test_wrong_q1_scores_follow_the_key():
         assert WRONG_SCORES[grade_id] == expected
     assert f'("booking", "classification") for vid in {Q1_IDS!r}' in WRONG["A-q1-answer"]
 
-
-# Run in the student's cell before the wrong answers. It rebinds names in the builtins module itself
-# (so re-importing them from builtins would not help) and makes the usual closeness checks agree with
-# anything. The rebound built-ins lie only to code typed into notebook cells, which includes the test
-# cells, and behave normally for the libraries, so the kernel keeps working. (Rebinding float or
-# isinstance for everyone kills the kernel or NumPy: such a submission cannot be graded at all,
-# which the lecturer sees; it does not earn marks.)
-ATTACK = '''
-import builtins
-import math
-import sys
-
-import numpy
-import numpy.testing
-
-_real = {name: getattr(builtins, name) for name in ("sorted", "set", "abs", "isinstance")}
-
-
-def _from_notebook():
-    """True when the caller of the patched built-in is code typed into a notebook cell."""
-    name = sys._getframe(2).f_code.co_filename
-    return "/ipykernel_" in name or name.startswith("<ipython")  # /tmp/ipykernel_<pid>/<cell>.py
-
-
-class _Yes:
-    def __eq__(self, other): return True
-    def __ne__(self, other): return False
-    def __lt__(self, other): return True
-    def __le__(self, other): return True
-    def __gt__(self, other): return True
-    def __ge__(self, other): return True
-
-
-class _YesList(_Yes, list): pass
-class _YesSet(_Yes, set): __hash__ = None
-
-
-class _Lying(type):
-    """A stand-in for a built-in type: lies to notebook code, is the real type to libraries."""
-    def __call__(cls, *args, **kwargs):
-        real = _real[cls.__name__]
-        return cls.liar(real(*args, **kwargs)) if _from_notebook() else real(*args, **kwargs)
-    def __instancecheck__(cls, obj): return _real["isinstance"](obj, _real[cls.__name__])
-    def __subclasscheck__(cls, sub): return issubclass(sub, _real[cls.__name__])
-    def __getitem__(cls, item): return _real[cls.__name__][item]  # set[int] in annotations
-
-
-class set(metaclass=_Lying): liar = _YesSet
-
-
-def _sorted(*args, **kwargs):
-    result = _real["sorted"](*args, **kwargs)
-    return _YesList(result) if _from_notebook() else result
-
-
-def _abs(x):
-    return 0.0 if _from_notebook() else _real["abs"](x)
-
-
-def _isinstance(obj, cls):
-    return True if _from_notebook() else _real["isinstance"](obj, cls)
-
-
-builtins.sorted, builtins.set, builtins.abs, builtins.isinstance = _sorted, set, _abs, _isinstance
-del set
-math.isclose = lambda *args, **kwargs: True
-numpy.isclose = lambda *args, **kwargs: True
-numpy.allclose = lambda *args, **kwargs: True
-numpy.array_equal = lambda *args, **kwargs: True
-numpy.testing.assert_allclose = lambda *args, **kwargs: None
-'''
 
 # What the test cells avoid: each of these passes for the wrong answers once the attack has run.
 NAIVE_CHECKS = '''

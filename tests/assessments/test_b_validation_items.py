@@ -46,8 +46,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
-from nbgrader.utils import determine_grade
+
+from .harness import graded_code_cells, nbgrader_meta
+from .harness import run_and_score as marks
+from .harness import with_answers as _with_answers
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCE = REPO / "assessments" / "source" / "B_validation" / "B_validation.ipynb"
@@ -56,35 +58,9 @@ ANSWER_CELLS = {"B-q1-answer", "B-q2-answer", "B-q3-answer", "B-q4-answer", "B-q
                 "B-q6-answer"}
 
 
-def nbgrader_meta(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
-
-
-def graded_code_cells(nb) -> list:
-    return [c for c in nb.cells if c.cell_type == "code" and nbgrader_meta(c).get("grade")
-            and not nbgrader_meta(c).get("solution")]
-
-
 def with_answers(answers: dict[str, str]) -> nbformat.NotebookNode:
     """The answer key with the named solution cells' code replaced (others keep the key)."""
-    nb = nbformat.read(SOURCE, as_version=4)
-    solution_ids = {c.get("id") for c in nb.cells
-                    if c.cell_type == "code" and nbgrader_meta(c).get("solution")}
-    assert solution_ids == ANSWER_CELLS, "B_validation's answer cells changed: update this test"
-    assert set(answers) <= solution_ids
-    for cell in nb.cells:
-        if cell.get("id") in answers:
-            cell.source = answers[cell.get("id")]
-    return nb
-
-
-def marks(nb, tmp_path: Path) -> dict[str, float]:
-    """Run the notebook in a fresh kernel; {test grade_id: score} as nbgrader scores it."""
-    client = NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(tmp_path)}})
-    client.execute()
-    return {nbgrader_meta(cell)["grade_id"]: float(determine_grade(cell)[0])
-            for cell in graded_code_cells(nb)}
+    return _with_answers(SOURCE, ANSWER_CELLS, answers)
 
 
 def errors(nb) -> dict[str, str]:
