@@ -39,6 +39,7 @@ from pathlib import Path
 import nbformat
 
 from benchmarks.common import Context, Row, register
+from radcourse.grading import nbgrader_meta
 
 ASSIGNMENT = "demo_orientation"
 TRIVIAL = "trivial"
@@ -87,10 +88,6 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python
 
 
 # --- pure helpers -------------------------------------------------------------------------------
-
-
-def nbgrader_meta(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {}) or {}
 
 
 def cell_by_id(nb, grade_id: str):

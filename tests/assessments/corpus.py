@@ -219,19 +219,11 @@ def write_lms_style(folder: Path, builders: dict[str, Callable]) -> None:
 
 
 def partial(level: int) -> Callable:
-    """A submission with ``level`` (0..7) of the seven autograded items right, deterministic."""
+    """A submission with ``level`` (0..3) answer cells right -- Q1, Q2, Q3 wrong first -- built as
+    the grading benchmark builds its cohort (``benchmarks.grading.build_submission``)."""
+    from benchmarks.grading import build_submission
 
     def build(nb):
-        wrong = {
-            0: ("demo-q3-answer", "eroded_by_false_negatives = 'specificity'\n"
-                "eroded_by_false_positives = 'specificity'"),
-            1: ("demo-q2-answer", "ppv_audit = 0.5\ncancers_per_100_flagged = 13"),
-            2: ("demo-q1-answer", "import math\ndef sensitivity(tp, fn):\n    return 0.5\n\n"
-                "def specificity(tn, fp):\n    return tn / (tn + fp) if tn + fp else math.nan\n"),
-        }
-        for i in range(3 - min(level, 3)):
-            grade_id, source = wrong[i]
-            cell(nb, grade_id).source = source
-        return _dump(nb)
+        return _dump(build_submission(nb, min(level, 3)))
 
     return build
