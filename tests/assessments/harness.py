@@ -49,6 +49,22 @@ def run_and_score(nb, tmp_path: Path) -> dict[str, float]:
             for cell in graded_code_cells(nb)}
 
 
+# The base of every lying answer object (each test file adds subclasses of str, int, dict, ...).
+LIAR_BASE = '''
+class Liar:
+    """Claims to equal, contain and be on either side of anything."""
+    def __eq__(self, other): return True
+    def __ne__(self, other): return False
+    def __lt__(self, other): return True
+    def __le__(self, other): return True
+    def __gt__(self, other): return True
+    def __ge__(self, other): return True
+    def __contains__(self, item): return True
+    __hash__ = object.__hash__
+
+'''
+
+
 # Run in a student's cell before wrong answers: rebinds sorted, set, abs, isinstance, all and any
 # in the builtins module itself, and makes the usual closeness and equality checks of math, NumPy
 # and pandas agree with anything. The rebound built-ins lie only to code typed into notebook cells,

@@ -40,7 +40,7 @@ import pytest
 from radcourse.glossary import lookup
 from radcourse.pathway import is_accepted, stages, tasks, vignettes
 
-from .harness import ATTACK, cell_by_id, graded_code_cells, nbgrader_meta, run_and_score
+from .harness import ATTACK, LIAR_BASE, cell_by_id, graded_code_cells, nbgrader_meta, run_and_score
 from .harness import with_answers as _with_answers
 
 REPO = Path(__file__).resolve().parents[2]
@@ -165,19 +165,7 @@ def test_q3_definitions_are_the_glossary_openings_and_the_key_matches():
 # Slow: crafted answers, run in a kernel and scored as nbgrader scores them
 
 
-LIAR_CLASSES = '''
-class Liar:
-    """Claims to equal, contain and be on either side of anything."""
-    def __eq__(self, other): return True
-    def __ne__(self, other): return False
-    def __lt__(self, other): return True
-    def __le__(self, other): return True
-    def __gt__(self, other): return True
-    def __ge__(self, other): return True
-    def __contains__(self, item): return True
-    __hash__ = object.__hash__
-
-class LiarStr(Liar, str): __hash__ = str.__hash__
+LIAR_CLASSES = LIAR_BASE + '''class LiarStr(Liar, str): __hash__ = str.__hash__
 class LiarInt(Liar, int): __hash__ = int.__hash__
 class LiarFloat(Liar, float): __hash__ = float.__hash__
 class LiarTuple(Liar, tuple): __hash__ = tuple.__hash__

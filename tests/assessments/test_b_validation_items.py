@@ -47,7 +47,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from .harness import graded_code_cells, nbgrader_meta
+from .harness import LIAR_BASE, graded_code_cells, nbgrader_meta
 from .harness import run_and_score as marks
 from .harness import with_answers as _with_answers
 
@@ -84,18 +84,7 @@ POINTS = {nbgrader_meta(c)["grade_id"]: float(nbgrader_meta(c)["points"])
 # --------------------------------------------------------------------------------------------------
 # Crafted answers
 
-LIAR_CLASSES = '''
-class Liar:
-    """Claims to equal, and to be on either side of, anything."""
-    def __eq__(self, other): return True
-    def __ne__(self, other): return False
-    def __lt__(self, other): return True
-    def __le__(self, other): return True
-    def __gt__(self, other): return True
-    def __ge__(self, other): return True
-    __hash__ = object.__hash__
-
-class LiarFloat(Liar, float): __hash__ = float.__hash__
+LIAR_CLASSES = LIAR_BASE + '''class LiarFloat(Liar, float): __hash__ = float.__hash__
 class LiarInt(Liar, int): __hash__ = int.__hash__
 class LiarStr(Liar, str): __hash__ = str.__hash__
 class LiarTuple(Liar, tuple): __hash__ = tuple.__hash__

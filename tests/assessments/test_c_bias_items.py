@@ -52,7 +52,7 @@ from sklearn.metrics import roc_auc_score
 from radcourse import fairness
 from radcourse.data import load_cxr_triage, load_sor_priorities
 
-from .harness import ATTACK, cell_by_id, graded_code_cells, nbgrader_meta, run_and_score
+from .harness import ATTACK, LIAR_BASE, cell_by_id, graded_code_cells, nbgrader_meta, run_and_score
 from .harness import with_answers as _with_answers
 
 REPO = Path(__file__).resolve().parents[2]
@@ -244,21 +244,8 @@ def test_q5_each_area_earns_its_own_mark(answer, marks, capsys):
 # Slow: crafted answers, run in a kernel and scored as nbgrader scores them
 
 
-LIAR_CLASSES = '''
+LIAR_CLASSES = LIAR_BASE + '''
 import pandas
-
-
-class Liar:
-    """Claims to equal, contain and be on either side of anything."""
-    def __eq__(self, other): return True
-    def __ne__(self, other): return False
-    def __lt__(self, other): return True
-    def __le__(self, other): return True
-    def __gt__(self, other): return True
-    def __ge__(self, other): return True
-    def __contains__(self, item): return True
-    __hash__ = object.__hash__
-
 class LiarStr(Liar, str): __hash__ = str.__hash__
 class LiarInt(Liar, int): __hash__ = int.__hash__
 class LiarFloat(Liar, float): __hash__ = float.__hash__
